@@ -1,0 +1,171 @@
+// `npm run bench:gas`: receipt gas per payout of single, batched and sequential payments on a
+// fresh anvil, against the theoretical floor. Writes bench/results/gas.json (the issue's format)
+// and bench/results/gas-detail.json (the same with damage limits on, plus the floor's parts).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Address, getAddress, type Hex, hexToBytes, keccak256, toHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { referralRewardsAbi } from "../../deployments/abi.ts";
+import { startAnvil } from "../lib/anvil.ts";
+import { anvilKeys } from "../lib/anvil-accounts.ts";
+import { type Clients, connect } from "../lib/clients.ts";
+import { deployReferralRewards, type Limits } from "../lib/deploy.ts";
+import { orderRefOf } from "../lib/order-ref.ts";
+import { packPayment } from "../lib/pack-payment.ts";
+import { rootDir } from "../lib/paths.ts";
+
+type PerPayout = { new: number; repeat: number };
+
+// Gas schedule (Cancun/Prague): the parts no implementation can avoid.
+const TX_BASE = 21_000;
+const COLD_SSTORE_NEW = 22_100; // cold SLOAD 2,100 + zero -> non-zero 20,000
+const COLD_SSTORE_UPDATE = 5_000; // cold SLOAD 2,100 + non-zero -> non-zero 2,900
+const LOG3_32_BYTES = 375 + 3 * 375 + 8 * 32; // ReferralPaid and Transfer: 3 topics, one data word
+
+function calldataGas(data: Hex): number {
+  return hexToBytes(data).reduce((gas, byte) => gas + (byte === 0 ? 4 : 16), 0);
+}
+
+let orderCounter = 0;
+function nextOrder(referrer: Address, amount: bigint) {
+  const orderRef = orderRefOf(`bench-order-${++orderCounter}`);
+  return { orderRef, referrer, amount, payment: packPayment(referrer, amount) };
+}
+
+/**
+ * Distinct referrers with no balance yet. Hash-derived, so every address byte is as non-zero as a
+ * real wallet's: calldata gas depends on it.
+ */
+function referrers(count: number, salt: number): Address[] {
+  return Array.from({ length: count }, (_, i) => getAddress(keccak256(toHex(`referrer-${salt}-${i}`)).slice(0, 42)));
+}
+
+/** A realistic reward: about 1-2 tokens of 18 decimals, varying per payout. */
+const amountFor = (i: number) => 10n ** 18n + BigInt(i) * 7_919_000_000_000n;
+
+async function measure(limits?: Limits) {
+  const anvil = await startAnvil();
+  try {
+    const deployment = await deployReferralRewards({
+      network: "bench",
+      rpcUrl: anvil.rpcUrl,
+      deployerKey: anvilKeys.deployer,
+      operator: privateKeyToAccount(anvilKeys.operator).address,
+      mode: "MINT",
+      limits,
+    });
+    const operator = await connect(anvil.rpcUrl, anvilKeys.operator);
+    const proxy = deployment.proxy;
+
+    const send = async (clients: Clients, functionName: "payReferral" | "payReferralBatch", args: never) => {
+      const hash = await clients.walletClient.writeContract({
+        address: proxy,
+        abi: referralRewardsAbi,
+        functionName,
+        args,
+      });
+      return hash;
+    };
+    const gasOf = async (hashes: Hex[]) => {
+      let total = 0n;
+      for (const hash of hashes) {
+        const receipt = await operator.publicClient.waitForTransactionReceipt({ hash });
+        if (receipt.status !== "success") throw new Error(`benchmark transaction ${hash} reverted`);
+        total += receipt.gasUsed;
+      }
+      return Number(total);
+    };
+
+    const single = async (accounts: Address[]) => {
+      const hashes: Hex[] = [];
+      for (const [i, referrer] of accounts.entries()) {
+        const order = nextOrder(referrer, amountFor(i));
+        hashes.push(await send(operator, "payReferral", [referrer, order.amount, order.orderRef] as never));
+      }
+      return (await gasOf(hashes)) / accounts.length;
+    };
+    const batch = async (accounts: Address[]) => {
+      const payouts = accounts.map((referrer, i) => nextOrder(referrer, amountFor(i)));
+      const args = [payouts.map(({ orderRef, payment }) => ({ orderRef, payment }))];
+      return (await gasOf([await send(operator, "payReferralBatch", args as never)])) / accounts.length;
+    };
+    const twice = async (run: (accounts: Address[]) => Promise<number>, accounts: Address[]): Promise<PerPayout> => {
+      const fresh = await run(accounts);
+      return { new: Math.round(fresh), repeat: Math.round(await run(accounts)) };
+    };
+
+    // The batch's calldata per entry, for the floor: one orderRef word and one packed payment word.
+    const sample = nextOrder(referrers(1, 99)[0]!, amountFor(1));
+    const entryCalldata = calldataGas(sample.orderRef) + calldataGas(toHex(sample.payment, { size: 32 }));
+    const floorFor = (balanceWrite: number) =>
+      COLD_SSTORE_NEW + balanceWrite + 2 * LOG3_32_BYTES + entryCalldata + TX_BASE / 100;
+
+    // Steady state: the token's first mint ever also creates the totalSupply slot.
+    await single(referrers(1, 0));
+
+    return {
+      single: await twice(single, referrers(10, 1)),
+      batch: {
+        "10": await twice(batch, referrers(10, 2)),
+        "100": await twice(batch, referrers(100, 3)),
+      },
+      sequential100: await twice(single, referrers(100, 4)),
+      floor: { "100": { new: floorFor(COLD_SSTORE_NEW), repeat: floorFor(COLD_SSTORE_UPDATE) } },
+      floorParts: {
+        paidOrderSlot: COLD_SSTORE_NEW,
+        balanceNew: COLD_SSTORE_NEW,
+        balanceRepeat: COLD_SSTORE_UPDATE,
+        events: 2 * LOG3_32_BYTES,
+        entryCalldata,
+        txBaseShare: TX_BASE / 100,
+      },
+    };
+  } finally {
+    await anvil.stop();
+  }
+}
+
+const targets = {
+  batchRepeat: 33_500,
+  batchNew: 50_500,
+  singleNew: 90_000,
+  ratioRepeat: 0.45,
+  ratioNew: 0.55,
+};
+
+const defaults = await measure();
+const limited = await measure({ maxPerPayment: 10n ** 21n, windowBudget: 10n ** 24n, windowDuration: 86_400 });
+const { floorParts, ...gas } = defaults;
+
+const ratio = (r: typeof defaults) => ({
+  new: Number((r.batch["100"].new / r.sequential100.new).toFixed(3)),
+  repeat: Number((r.batch["100"].repeat / r.sequential100.repeat).toFixed(3)),
+});
+const checks = [
+  ["batch 100 repeat gas/payout", gas.batch["100"].repeat, targets.batchRepeat],
+  ["batch 100 new gas/payout", gas.batch["100"].new, targets.batchNew],
+  ["single new gas", gas.single.new, targets.singleNew],
+  ["batch/sequential repeat", ratio(defaults).repeat, targets.ratioRepeat],
+  ["batch/sequential new", ratio(defaults).new, targets.ratioNew],
+] as const;
+
+const resultsDir = join(rootDir, "bench", "results");
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, "gas.json"), `${JSON.stringify(gas, null, 2)}\n`);
+writeFileSync(
+  join(resultsDir, "gas-detail.json"),
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), defaults: { ...defaults, ratio: ratio(defaults) }, limitsOn: { ...limited, ratio: ratio(limited) }, targets }, null, 2)}\n`,
+);
+
+console.log(JSON.stringify(gas, null, 2));
+console.log(
+  "\nlimits on:",
+  JSON.stringify({ single: limited.single, batch100: limited.batch["100"], ratio: ratio(limited) }),
+);
+let failed = 0;
+for (const [name, value, target] of checks) {
+  const ok = value <= target;
+  if (!ok) failed++;
+  console.log(`${ok ? "PASS" : "FAIL"}  ${name}: ${value} (target <= ${target})`);
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,74 @@
+// `npm start`: the whole system on embedded defaults. At this stage: a local anvil (unless
+// RPC_URL is set) whose state persists in .data/, the contracts deployed if they are not there
+// yet, and the addresses printed. Ctrl-C stops everything this script started.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createPublicClient, http } from "viem";
+import { DeploymentNotFoundError, loadDeployment, writeDeployment } from "../deployments/load.ts";
+import type { Deployment } from "../deployments/schema.ts";
+import { type Anvil, startAnvil } from "./lib/anvil.ts";
+import { deployReferralRewards } from "./lib/deploy.ts";
+import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
+import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
+import { dataDir } from "./lib/paths.ts";
+
+const network = process.env.NETWORK ?? LOCAL_NETWORK;
+let anvil: Anvil | undefined;
+
+async function stop(code = 0) {
+  if (anvil) {
+    clearLocalChain(anvil.process.pid ?? 0);
+    await anvil.stop(); // anvil writes its state file on exit
+  }
+  process.exit(code);
+}
+process.once("SIGINT", () => void stop());
+process.once("SIGTERM", () => void stop());
+
+/** The recorded deployment if its proxy still has code on this chain; otherwise undefined. */
+async function liveDeployment(rpcUrl: string): Promise<Deployment | undefined> {
+  let deployment: Deployment;
+  try {
+    deployment = loadDeployment(network);
+  } catch (error) {
+    if (error instanceof DeploymentNotFoundError) return undefined;
+    throw error;
+  }
+  const client = createPublicClient({ transport: http(rpcUrl) });
+  if ((await client.getChainId()) !== deployment.chainId) return undefined;
+  const code = await client.getCode({ address: deployment.proxy });
+  return code && code !== "0x" ? deployment : undefined;
+}
+
+try {
+  if (!process.env.RPC_URL) {
+    const stateDir = join(dataDir, "anvil");
+    mkdirSync(stateDir, { recursive: true });
+    anvil = await startAnvil({ args: ["--state", join(stateDir, "state.json"), "--state-interval", "5"] });
+    process.env.RPC_URL = anvil.rpcUrl;
+    writeLocalChain({ rpcUrl: anvil.rpcUrl, wsUrl: anvil.wsUrl, pid: anvil.process.pid ?? 0 });
+  }
+  const settings = resolveNetworkSettings(network);
+  let deployment = await liveDeployment(settings.rpcUrl);
+  if (deployment) {
+    console.log(`contracts already deployed on ${network} (block ${deployment.startBlock})`);
+  } else {
+    console.log(`deploying to ${network}...`);
+    deployment = await deployReferralRewards({ ...settings, mode: "MINT", log: (m) => console.log(`  ${m}`) });
+    writeDeployment(deployment);
+  }
+
+  console.log(`
+Refcodes is running
+  chain RPC         ${settings.rpcUrl}${anvil ? `   (ws ${anvil.wsUrl}; anvil, state in .data/anvil)` : ""}
+  chain id          ${deployment.chainId}
+  ReferralRewards   ${deployment.proxy}   (implementation ${deployment.implementation})
+  RewardToken       ${deployment.token}   (mode ${deployment.mode})
+  operator          ${deployment.operator}
+  admin             ${deployment.admin}
+  deployment file   deployments/${network}.json
+Ctrl-C stops everything.`);
+} catch (error) {
+  console.error(`npm start failed: ${(error as Error).message}`);
+  await stop(1);
+}

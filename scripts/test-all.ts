@@ -1,0 +1,131 @@
+// `npm test`: every suite, then one line `N passed, N failed` summing all of them.
+// Counts come from machine-readable output (forge --json, node:test TAP), never from scraping.
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { rootDir } from "./lib/paths.ts";
+
+interface SuiteResult {
+  suite: string;
+  passed: number;
+  failed: number;
+  seconds: number;
+}
+
+const resultsDir = join(rootDir, ".test-results");
+mkdirSync(resultsDir, { recursive: true });
+
+function run(command: string, args: string[], options: { capture?: boolean; env?: NodeJS.ProcessEnv } = {}) {
+  return new Promise<{ code: number; stdout: string }>((resolve) => {
+    const child = spawn(command, args, {
+      cwd: rootDir,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", options.capture ? "pipe" : "inherit", "inherit"],
+    });
+    let stdout = "";
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout }));
+  });
+}
+
+async function timed(suite: string, body: () => Promise<{ passed: number; failed: number }>): Promise<SuiteResult> {
+  console.log(`\n=== ${suite}`);
+  const start = performance.now();
+  const counts = await body();
+  const result = { suite, ...counts, seconds: Number(((performance.now() - start) / 1000).toFixed(1)) };
+  console.log(`=== ${suite}: ${result.passed} passed, ${result.failed} failed (${result.seconds}s)`);
+  return result;
+}
+
+/** forge test --json: { "<file>:<Contract>": { test_results: { "<test>": { status } } } } */
+async function forgeSuite() {
+  const { code, stdout } = await run("forge", ["test", "--json"], { capture: true });
+  let passed = 0;
+  let failed = 0;
+  try {
+    const report = JSON.parse(stdout.slice(stdout.indexOf("{"))) as Record<
+      string,
+      { test_results: Record<string, { status: string; reason?: string | null }> }
+    >;
+    for (const [contract, { test_results }] of Object.entries(report)) {
+      for (const [test, result] of Object.entries(test_results)) {
+        if (result.status === "Success") passed++;
+        else {
+          failed++;
+          console.log(`  FAIL ${contract} ${test}: ${result.reason ?? result.status}`);
+        }
+      }
+    }
+  } catch {
+    console.log(stdout.slice(-4000));
+  }
+  if (code !== 0 && failed === 0) failed = 1; // compile error or crash: never report green
+  console.log(`  forge: ${passed} tests passed`);
+  return { passed, failed };
+}
+
+/** node --test with a TAP copy for counting; the spec reporter goes to the console. */
+async function nodeSuite(name: string, patterns: string[]) {
+  const tapFile = join(resultsDir, `${name}.tap`);
+  const { code } = await run(process.execPath, [
+    "--test",
+    "--test-concurrency=1",
+    "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=tap",
+    `--test-reporter-destination=${tapFile}`,
+    ...patterns,
+  ]);
+  const tap = readFileSync(tapFile, "utf8");
+  const count = (label: string) => Number(new RegExp(`^# ${label} (\\d+)$`, "m").exec(tap)?.[1] ?? 0);
+  const passed = count("pass");
+  const failed = count("fail") + count("cancelled") || (code !== 0 ? 1 : 0);
+  return { passed, failed };
+}
+
+/** Lint: each checker counts as one test. */
+async function lintSuite() {
+  const checks: [string, string[]][] = [
+    ["tsc", ["--noEmit", "-p", "."]],
+    ["prettier", ["--check", "--log-level", "warn", "."]],
+    ["forge", ["fmt", "--check"]],
+  ];
+  let passed = 0;
+  let failed = 0;
+  for (const [command, args] of checks) {
+    const { code } = await run(command, args);
+    if (code === 0) passed++;
+    else {
+      failed++;
+      console.log(`  FAIL ${command} ${args.join(" ")}`);
+    }
+  }
+  return { passed, failed };
+}
+
+console.log("=== build (hardhat compile + deployments/abi.ts)");
+const build = await run("npm", ["run", "--silent", "build"]);
+const results: SuiteResult[] = [];
+if (build.code !== 0) {
+  results.push({ suite: "build", passed: 0, failed: 1, seconds: 0 });
+} else {
+  results.push(await timed("lint", lintSuite));
+  results.push(await timed("forge (test/contracts)", forgeSuite));
+  results.push(await timed("hardhat (test/hardhat)", () => nodeSuite("hardhat", ["test/hardhat/*.test.ts"])));
+  results.push(
+    await timed("unit (scripts, deployments)", () =>
+      nodeSuite("unit", ["scripts/**/*.test.ts", "deployments/**/*.test.ts"]),
+    ),
+  );
+}
+
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+writeFileSync(join(resultsDir, "summary.json"), `${JSON.stringify({ passed, failed, suites: results }, null, 2)}\n`);
+console.log("\nsuite                          passed  failed  seconds");
+for (const r of results)
+  console.log(
+    `${r.suite.padEnd(30)} ${String(r.passed).padStart(6)}  ${String(r.failed).padStart(6)}  ${String(r.seconds).padStart(7)}`,
+  );
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
