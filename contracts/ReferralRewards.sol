@@ -106,15 +106,11 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
         if (amount > AMOUNT_MASK) revert ReferralRewards__AmountTooLarge(amount);
         ReferralRewardsStorage storage $ = _getStorage();
         Config memory config = _activeConfig($);
-        uint256 payment = _pack(referrer, amount);
         _checkPayment(referrer, amount, config.limited ? $.limits.maxPerPayment : 0);
-        if ($.payments[orderRef] != 0) revert ReferralRewards__AlreadyPaid(orderRef);
-
-        $.payments[orderRef] = payment;
-        emit ReferralPaid(orderRef, referrer, amount);
+        if (!_claim($.payments, orderRef, referrer, amount)) revert ReferralRewards__AlreadyPaid(orderRef);
         if (config.limited) _spend($, amount);
 
-        if (config.mode == RewardMode.MINT) IMintableERC20(config.token).mint(referrer, amount);
+        if (config.mode == RewardMode.MINT) _mintTo(config.token, referrer, amount);
         else IERC20(config.token).safeTransfer(referrer, amount);
     }
 
@@ -298,10 +294,6 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
         }
     }
 
-    function _pack(address referrer, uint256 amount) private pure returns (uint256) {
-        return uint256(uint160(referrer)) << AMOUNT_BITS | amount;
-    }
-
     /// @dev Charges `amount` to the current window, opening a new one if the last has ended.
     ///      `windowEnd == 0` means no window budget is set (only a per-payment maximum).
     function _spend(ReferralRewardsStorage storage $, uint256 amount) private {
@@ -319,6 +311,42 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
             current.windowRemaining -= uint96(amount);
         }
         $.limits = current;
+    }
+
+    /// @dev Stores the packed payment for `orderRef` and logs ReferralPaid, unless the order is
+    ///      already paid (then returns false and changes nothing).
+    function _claim(mapping(bytes32 => uint256) storage payments, bytes32 orderRef, address referrer, uint256 amount)
+        private
+        returns (bool claimed)
+    {
+        bytes32 paidTopic = ReferralPaid.selector;
+        assembly ("memory-safe") {
+            mstore(0x00, orderRef)
+            mstore(0x20, payments.slot)
+            let slot := keccak256(0x00, 0x40)
+            claimed := iszero(sload(slot))
+            if claimed {
+                sstore(slot, or(shl(AMOUNT_BITS, referrer), amount))
+                mstore(0x00, amount)
+                log3(0x00, 0x20, paidTopic, orderRef, referrer)
+            }
+        }
+    }
+
+    /// @dev `token.mint(to, amount)` without Solidity's extcodesize check: `_setRewardToken`
+    ///      only accepts an address with code, and code cannot disappear since Cancun.
+    function _mintTo(address token, address to, uint256 amount) private {
+        bytes4 selector = IMintableERC20.mint.selector;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 0x04), to)
+            mstore(add(ptr, 0x24), amount)
+            if iszero(call(gas(), token, 0, ptr, 0x44, 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+        }
     }
 
     /// @dev The batch's hot loop, in assembly: ~150 gas per entry above the floor instead of ~850
@@ -398,6 +426,7 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
 
     function _setRewardToken(address token) private {
         if (token == address(0)) revert ReferralRewards__ZeroAddress();
+        if (token.code.length == 0) revert ReferralRewards__NotAContract(token);
         Config storage config = _getStorage().config;
         address previous = config.token;
         bool batchToken = ERC165Checker.supportsInterface(token, type(IBatchPayoutToken).interfaceId);

@@ -53,24 +53,25 @@ contract RewardToken is
     }
 
     /// @notice Creates `amount` tokens for `to`.
+    /// @dev Same direct credit as `mintBatch`: ReferralRewards' single payments call this.
     function mint(address to, uint256 amount) external onlyRole(MINTER_ROLE) {
-        _mint(to, amount);
+        if (to == address(0)) revert ERC20InvalidReceiver(address(0));
+        assembly ("memory-safe") {
+            mstore(0x00, to)
+            mstore(0x20, BALANCES_SLOT)
+            let slot := keccak256(0x00, 0x40)
+            sstore(slot, add(sload(slot), amount))
+            mstore(0x00, amount)
+            log3(0x00, 0x20, TRANSFER_TOPIC, 0, to)
+        }
+        _increaseSupply(amount);
     }
 
     /// @inheritdoc IBatchPayoutToken
     function mintBatch(uint256[] calldata payments) external onlyRole(MINTER_ROLE) {
         (uint256 total, bool zeroPayee) = _creditAll(payments, address(0));
         if (zeroPayee) revert ERC20InvalidReceiver(address(0));
-        uint256 supply;
-        assembly ("memory-safe") {
-            supply := sload(TOTAL_SUPPLY_SLOT)
-        }
-        // Checked: an overflow reverts every credit above, and a supply that fits in 256 bits
-        // bounds every balance, so the unchecked credits cannot have overflowed either.
-        supply += total;
-        assembly ("memory-safe") {
-            sstore(TOTAL_SUPPLY_SLOT, supply)
-        }
+        _increaseSupply(total);
     }
 
     /// @inheritdoc IBatchPayoutToken
@@ -92,6 +93,19 @@ contract RewardToken is
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return interfaceId == type(IBatchPayoutToken).interfaceId
             || interfaceId == type(IMintableERC20).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @dev Checked: an overflow reverts the credits made before it, and a supply that fits in
+    ///      256 bits bounds every balance, so those unchecked credits cannot have overflowed.
+    function _increaseSupply(uint256 amount) private {
+        uint256 supply;
+        assembly ("memory-safe") {
+            supply := sload(TOTAL_SUPPLY_SLOT)
+        }
+        supply += amount;
+        assembly ("memory-safe") {
+            sstore(TOTAL_SUPPLY_SLOT, supply)
+        }
     }
 
     /// @dev Credits every packed `(payee << 96) | amount` and logs `Transfer(from, payee, amount)`.

@@ -103,8 +103,9 @@ async function lintSuite() {
   return { passed, failed };
 }
 
-console.log("=== build (hardhat compile + deployments/abi.ts)");
-const build = await run("npm", ["run", "--silent", "build"]);
+// Compile only: deployments/abi.ts is not regenerated here, so a stale committed copy fails its test.
+console.log("=== build (hardhat compile)");
+const build = await run("hardhat", ["build", "--quiet"]);
 const results: SuiteResult[] = [];
 if (build.code !== 0) {
   results.push({ suite: "build", passed: 0, failed: 1, seconds: 0 });

@@ -32,6 +32,7 @@ interface IReferralRewards {
 
     error ReferralRewards__AlreadyPaid(bytes32 orderRef);
     error ReferralRewards__ZeroAddress();
+    error ReferralRewards__NotAContract(address token);
     error ReferralRewards__ZeroAmount();
     error ReferralRewards__AmountTooLarge(uint256 amount);
     error ReferralRewards__AboveMaxPerPayment(uint256 amount, uint256 maxPerPayment);
