@@ -52,6 +52,9 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
     struct Window {
         uint96 budget; // 0 = no budget
         uint32 duration; // seconds
+        // Spent in the current window beyond `budget`, after the admin lowered the budget below
+        // what was already paid: raising it again in the same window must not free that money.
+        uint96 overspent;
     }
 
     /// @custom:storage-location erc7201:refcodes.storage.ReferralRewards
@@ -257,15 +260,18 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
 
         uint40 windowEnd;
         uint96 windowRemaining;
+        uint96 overspent;
         if (windowBudget != 0) {
             bool windowOpen = current.windowEnd != 0 && block.timestamp < current.windowEnd;
-            uint256 spent = windowOpen ? window.budget - current.windowRemaining : 0;
+            // Below 2**96: a window never pays more than the largest budget it had.
+            uint256 spent = windowOpen ? window.budget - current.windowRemaining + window.overspent : 0;
             uint256 start = windowOpen ? current.windowEnd - window.duration : block.timestamp;
             windowEnd = uint40(start + windowDuration);
             windowRemaining = spent >= windowBudget ? 0 : uint96(windowBudget - spent);
+            overspent = spent > windowBudget ? uint96(spent - windowBudget) : 0;
         }
         $.limits = Limits(maxPerPayment, windowRemaining, windowEnd);
-        $.window = Window(windowBudget, windowDuration);
+        $.window = Window(windowBudget, windowDuration, overspent);
         $.config.limited = maxPerPayment != 0 || windowBudget != 0;
         emit LimitsUpdated(maxPerPayment, windowBudget, windowDuration);
     }
@@ -303,6 +309,7 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
             Window memory window = $.window;
             current.windowRemaining = window.budget;
             current.windowEnd = uint40(block.timestamp + window.duration);
+            if (window.overspent != 0) $.window.overspent = 0;
         }
         if (amount > current.windowRemaining) {
             revert ReferralRewards__WindowBudgetExceeded(amount, current.windowRemaining);
@@ -315,10 +322,12 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
 
     /// @dev Stores the packed payment for `orderRef` and logs ReferralPaid, unless the order is
     ///      already paid (then returns false and changes nothing).
-    function _claim(mapping(bytes32 => uint256) storage payments, bytes32 orderRef, address referrer, uint256 amount)
-        private
-        returns (bool claimed)
-    {
+    function _claim(
+        mapping(bytes32 => uint256) storage payments,
+        bytes32 orderRef,
+        address referrer,
+        uint256 amount
+    ) private returns (bool claimed) {
         bytes32 paidTopic = ReferralPaid.selector;
         assembly ("memory-safe") {
             mstore(0x00, orderRef)
@@ -362,7 +371,8 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
         bytes32 skippedTopic = ReferralPaymentSkipped.selector;
         uint256 amountCap = maxPerPayment == 0 ? AMOUNT_MASK : maxPerPayment;
         assembly ("memory-safe") {
-            let paymentsSlot := payments.slot
+            // Scratch word 0x20 holds the mapping slot for the whole loop; only 0x00 changes.
+            mstore(0x20, payments.slot)
             let out := add(toPay, 0x20)
             for {
                 let entry := payouts.offset
@@ -377,7 +387,6 @@ contract ReferralRewards is Initializable, AccessControlUpgradeable, UUPSUpgrade
                     break
                 }
                 mstore(0x00, orderRef)
-                mstore(0x20, paymentsSlot)
                 let slot := keccak256(0x00, 0x40)
                 mstore(0x00, amount)
                 switch sload(slot)

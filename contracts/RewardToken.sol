@@ -115,6 +115,8 @@ contract RewardToken is
         returns (uint256 total, bool zeroPayee)
     {
         assembly ("memory-safe") {
+            // Scratch word 0x20 holds the mapping slot for the whole loop; only 0x00 changes.
+            mstore(0x20, BALANCES_SLOT)
             for {
                 let entry := payments.offset
                 let end := add(entry, shl(5, payments.length))
@@ -127,7 +129,6 @@ contract RewardToken is
                 }
                 let amount := and(payment, AMOUNT_MASK)
                 mstore(0x00, to)
-                mstore(0x20, BALANCES_SLOT)
                 let slot := keccak256(0x00, 0x40)
                 sstore(slot, add(sload(slot), amount))
                 mstore(0x00, amount)

@@ -22,7 +22,7 @@ contract ReferralRewardsV2 is ReferralRewards {
     }
 
     /// @notice Runs once with the upgrade (`upgradeToAndCall`).
-    function initializeV2(string calldata note) external reinitializer(2) {
+    function initializeV2(string calldata note) external reinitializer(2) onlyRole(DEFAULT_ADMIN_ROLE) {
         _getV2Storage().upgradeNote = note;
     }
 

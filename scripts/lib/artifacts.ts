@@ -21,6 +21,8 @@ export interface Artifact {
   sourceName: string;
   abi: Abi;
   bytecode: Hex;
+  /** The build-info file (under artifacts/build-info) this artifact was compiled in. */
+  buildInfoId: string;
 }
 
 export class ArtifactNotFoundError extends Error {

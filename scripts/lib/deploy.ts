@@ -83,7 +83,7 @@ export async function deployReferralRewards(params: DeployParams): Promise<Deplo
   }
 
   // Refuse an implementation upgrades-core considers unsafe, and keep its layout for upgrades.
-  const storageLayout = (await createUpgradeValidator()).layoutOf("ReferralRewards");
+  const storageLayout = await createUpgradeValidator().layoutOf("ReferralRewards");
   const implementation = (
     await deployContract(clients, referralRewardsAbi, readArtifact("ReferralRewards").bytecode, [], "implementation")
   ).address;

@@ -1,6 +1,6 @@
 // Storage-layout safety of upgrades, checked with @openzeppelin/upgrades-core against Hardhat's
 // build-info files (compiled with `storageLayout` output).
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import upgradesCore, {
   type SolcInput,
@@ -9,7 +9,7 @@ import upgradesCore, {
   type ValidationRunData,
 } from "@openzeppelin/upgrades-core";
 import solc from "solc";
-import { type ContractName, contractSources } from "./artifacts.ts";
+import { type ContractName, contractSources, readArtifact } from "./artifacts.ts";
 import { artifactsDir } from "./paths.ts";
 
 const {
@@ -30,15 +30,12 @@ interface BuildInfo {
   output: SolcOutput;
 }
 
-function readBuildInfos(): BuildInfo[] {
+/** The build-info a contract's artifact was compiled in (Hardhat keeps one per compile job). */
+function readBuildInfo(id: string): BuildInfo {
   const dir = join(artifactsDir, "build-info");
-  return readdirSync(dir)
-    .filter((file) => file.endsWith(".json") && !file.endsWith(".output.json"))
-    .map((file) => {
-      const info = JSON.parse(readFileSync(join(dir, file), "utf8"));
-      const { output } = JSON.parse(readFileSync(join(dir, file.replace(/\.json$/, ".output.json")), "utf8"));
-      return { solcVersion: info.solcVersion, input: info.input, output };
-    });
+  const info = JSON.parse(readFileSync(join(dir, `${id}.json`), "utf8"));
+  const { output } = JSON.parse(readFileSync(join(dir, `${id}.output.json`), "utf8"));
+  return { solcVersion: info.solcVersion, input: info.input, output };
 }
 
 /** Compiles the namespaced variant upgrades-core needs to see inside ERC-7201 structs. */
@@ -59,41 +56,55 @@ export class StorageLayoutError extends Error {
 
 export interface UpgradeValidator {
   /** The layout of `contract`, after checking it is upgrade-safe as a UUPS implementation. */
-  layoutOf(contract: ContractName): StorageLayout;
-  /** Throws StorageLayoutError if `contract` cannot replace an implementation with `deployed`. */
-  assertCompatible(deployed: StorageLayout, contract: ContractName): void;
+  layoutOf(contract: ContractName): Promise<StorageLayout>;
+  /** Rejects with StorageLayoutError if `contract` cannot replace an implementation with `deployed`. */
+  assertCompatible(deployed: StorageLayout, contract: ContractName): Promise<void>;
 }
 
-export async function createUpgradeValidator(): Promise<UpgradeValidator> {
-  const runs: ValidationRunData[] = [];
-  for (const build of readBuildInfos()) {
-    const namespaced = await compileNamespaced(build);
-    const decodeSrc = solcInputOutputDecoder(build.input, build.output);
-    runs.push(validate(build.output, decodeSrc, build.solcVersion, build.input, namespaced));
-  }
+// Validated lazily, once per build-info and process: each costs a namespaced solcjs compile.
+// A build-info id is a hash of its input, so a cached run can never be stale.
+const runs = new Map<string, Promise<ValidationRunData>>();
 
-  const versionOf = (contract: ContractName) => {
+function runFor(buildInfoId: string): Promise<ValidationRunData> {
+  let run = runs.get(buildInfoId);
+  if (!run) {
+    run = (async () => {
+      const build = readBuildInfo(buildInfoId);
+      const namespaced = await compileNamespaced(build);
+      const decodeSrc = solcInputOutputDecoder(build.input, build.output);
+      return validate(build.output, decodeSrc, build.solcVersion, build.input, namespaced);
+    })();
+    runs.set(buildInfoId, run);
+  }
+  return run;
+}
+
+export function createUpgradeValidator(): UpgradeValidator {
+  const allRuns = () => Promise.all(runs.values());
+
+  const versionOf = async (contract: ContractName) => {
     const fullName = `project/${contractSources[contract]}:${contract}`;
-    const run = runs.find((data) => fullName in data);
-    if (!run) throw new StorageLayoutError(`${fullName} is not in the build-info files; run \`npm run build\``);
+    const run = await runFor(readArtifact(contract).buildInfoId);
+    if (!(fullName in run)) throw new StorageLayoutError(`${fullName} is not in its build-info; run \`npm run build\``);
     return getContractVersion(run, fullName);
   };
 
-  const layoutOf = (contract: ContractName) => {
-    const version = versionOf(contract);
+  const layoutOf = async (contract: ContractName) => {
+    const version = await versionOf(contract);
     try {
-      assertUpgradeSafe(runs, version, withValidationDefaults({ kind: "uups" }));
+      assertUpgradeSafe(await allRuns(), version, withValidationDefaults({ kind: "uups" }));
     } catch (error) {
       throw new StorageLayoutError(`${contract} is not upgrade-safe: ${(error as Error).message}`);
     }
-    return getStorageLayout(runs, version);
+    return getStorageLayout(await allRuns(), version);
   };
 
   return {
     layoutOf,
-    assertCompatible(deployed, contract) {
+    async assertCompatible(deployed, contract) {
+      const updated = await layoutOf(contract);
       try {
-        assertStorageUpgradeSafe(deployed, layoutOf(contract), withValidationDefaults({ kind: "uups" }));
+        assertStorageUpgradeSafe(deployed, updated, withValidationDefaults({ kind: "uups" }));
       } catch (error) {
         throw new StorageLayoutError(`${contract} has an incompatible storage layout: ${(error as Error).message}`);
       }

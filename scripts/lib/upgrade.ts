@@ -27,10 +27,10 @@ export class UpgradeError extends Error {
  */
 export async function upgradeReferralRewards(params: UpgradeParams): Promise<Deployment> {
   const { deployment } = params;
-  const validator = await createUpgradeValidator();
+  const validator = createUpgradeValidator();
   // Throws StorageLayoutError before anything is sent.
-  validator.assertCompatible(deployment.storageLayout, params.contract);
-  const storageLayout = validator.layoutOf(params.contract);
+  await validator.assertCompatible(deployment.storageLayout, params.contract);
+  const storageLayout = await validator.layoutOf(params.contract);
 
   const clients = await connect(params.rpcUrl, params.adminKey);
   if (clients.chain.id !== deployment.chainId) {

@@ -139,17 +139,17 @@ describe("ReferralRewards behind an ERC1967 proxy", () => {
 
 describe("storage layout checks (upgrades-core)", () => {
   it("accepts V2, which only adds its own ERC-7201 namespace", async () => {
-    const validator = await createUpgradeValidator();
-    const live = validator.layoutOf("ReferralRewards");
+    const validator = createUpgradeValidator();
+    const live = await validator.layoutOf("ReferralRewards");
     assert.ok(live.namespaces?.["erc7201:refcodes.storage.ReferralRewards"]?.length);
-    assert.doesNotThrow(() => validator.assertCompatible(live, "ReferralRewardsV2"));
+    await validator.assertCompatible(live, "ReferralRewardsV2");
   });
 
   it("rejects an implementation that reorders the namespaced struct", async () => {
-    const validator = await createUpgradeValidator();
-    const live = validator.layoutOf("ReferralRewards");
-    assert.throws(
-      () => validator.assertCompatible(live, "ReferralRewardsBadLayout"),
+    const validator = createUpgradeValidator();
+    const live = await validator.layoutOf("ReferralRewards");
+    await assert.rejects(
+      validator.assertCompatible(live, "ReferralRewardsBadLayout"),
       (error: unknown) =>
         error instanceof StorageLayoutError &&
         /incompatible storage layout/.test(error.message) &&
