@@ -1020,6 +1020,11 @@ export const rewardTokenAbi = [
         "internalType": "address",
         "name": "admin",
         "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "primaryMinter_",
+        "type": "address"
       }
     ],
     "stateMutability": "nonpayable",
@@ -1210,6 +1215,17 @@ export const rewardTokenAbi = [
   {
     "inputs": [],
     "name": "NotInitializing",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "primaryMinter",
+        "type": "address"
+      }
+    ],
+    "name": "RewardToken__PrimaryMinterIsPermanent",
     "type": "error"
   },
   {
@@ -1683,6 +1699,19 @@ export const rewardTokenAbi = [
     "name": "permit",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "primaryMinter",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

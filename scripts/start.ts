@@ -60,7 +60,7 @@ try {
 
   console.log(`
 Refcodes is running
-  chain RPC         ${settings.rpcUrl}${anvil ? `   (ws ${anvil.wsUrl}; anvil, state in .data/anvil)` : ""}
+  chain RPC         ${settings.rpcUrl}${anvil ? `   (ws ${anvil.wsUrl}; anvil, state in ${join(dataDir, "anvil")})` : ""}
   chain id          ${deployment.chainId}
   ReferralRewards   ${deployment.proxy}   (implementation ${deployment.implementation})
   RewardToken       ${deployment.token}   (mode ${deployment.mode})

@@ -20,8 +20,12 @@ interface IReferralRewards {
         uint256 payment;
     }
 
+    /// @notice `orderRef` was paid `amount` to `referrer` (once, ever).
     event ReferralPaid(bytes32 indexed orderRef, address indexed referrer, uint256 amount);
+    /// @notice A batch entry for an already-paid order was skipped. `referrer` and `amount` are the
+    ///         entry as sent; what was actually paid stays in `paymentOf(orderRef)`.
     event ReferralPaymentSkipped(bytes32 indexed orderRef, address indexed referrer, uint256 amount);
+    /// @notice Closes every batch: orders paid and skipped by it, and the amount paid in total.
     event ReferralBatchPaid(uint256 paid, uint256 skipped, uint256 totalAmount);
     event RewardTokenUpdated(address indexed previousToken, address indexed newToken, bool batchPayouts);
     event RewardModeUpdated(RewardMode previousMode, RewardMode newMode);

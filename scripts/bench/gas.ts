@@ -3,16 +3,16 @@
 // and bench/results/gas-detail.json (the same with damage limits on, plus the floor's parts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Address, getAddress, type Hex, hexToBytes, keccak256, toHex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { type Abi, type Address, getAddress, type Hex, hexToBytes, keccak256, toHex } from "viem";
 import { referralRewardsAbi } from "../../deployments/abi.ts";
 import { startAnvil } from "../lib/anvil.ts";
 import { anvilKeys } from "../lib/anvil-accounts.ts";
-import { type Clients, connect } from "../lib/clients.ts";
+import { connect } from "../lib/clients.ts";
 import { deployReferralRewards, type Limits } from "../lib/deploy.ts";
 import { orderRefOf } from "../lib/order-ref.ts";
 import { packPayment } from "../lib/pack-payment.ts";
 import { rootDir } from "../lib/paths.ts";
+import { deployOriginalBaseline } from "./original-baseline.ts";
 
 type PerPayout = { new: number; repeat: number };
 
@@ -46,26 +46,21 @@ const amountFor = (i: number) => 10n ** 18n + BigInt(i) * 7_919_000_000_000n;
 async function measure(limits?: Limits) {
   const anvil = await startAnvil();
   try {
+    const operator = await connect(anvil.rpcUrl, anvilKeys.operator);
     const deployment = await deployReferralRewards({
       network: "bench",
       rpcUrl: anvil.rpcUrl,
       deployerKey: anvilKeys.deployer,
-      operator: privateKeyToAccount(anvilKeys.operator).address,
+      operator: operator.account.address,
       mode: "MINT",
-      limits,
+      ...(limits ? { limits } : {}),
     });
-    const operator = await connect(anvil.rpcUrl, anvilKeys.operator);
-    const proxy = deployment.proxy;
+    const ours = { address: deployment.proxy, abi: referralRewardsAbi as Abi };
+    const original = await deployOriginalBaseline(
+      await connect(anvil.rpcUrl, anvilKeys.deployer),
+      operator.account.address,
+    );
 
-    const send = async (clients: Clients, functionName: "payReferral" | "payReferralBatch", args: never) => {
-      const hash = await clients.walletClient.writeContract({
-        address: proxy,
-        abi: referralRewardsAbi,
-        functionName,
-        args,
-      });
-      return hash;
-    };
     const gasOf = async (hashes: Hex[]) => {
       let total = 0n;
       for (const hash of hashes) {
@@ -75,19 +70,25 @@ async function measure(limits?: Limits) {
       }
       return Number(total);
     };
-
-    const single = async (accounts: Address[]) => {
+    const single = (contract: { address: Address; abi: Abi }) => async (accounts: Address[]) => {
       const hashes: Hex[] = [];
       for (const [i, referrer] of accounts.entries()) {
         const order = nextOrder(referrer, amountFor(i));
-        hashes.push(await send(operator, "payReferral", [referrer, order.amount, order.orderRef] as never));
+        const args = [referrer, order.amount, order.orderRef];
+        hashes.push(await operator.walletClient.writeContract({ ...contract, functionName: "payReferral", args }));
       }
       return (await gasOf(hashes)) / accounts.length;
     };
     const batch = async (accounts: Address[]) => {
       const payouts = accounts.map((referrer, i) => nextOrder(referrer, amountFor(i)));
-      const args = [payouts.map(({ orderRef, payment }) => ({ orderRef, payment }))];
-      return (await gasOf([await send(operator, "payReferralBatch", args as never)])) / accounts.length;
+      const args = [payouts.map(({ orderRef, payment }) => ({ orderRef, payment }))] as const;
+      const hash = await operator.walletClient.writeContract({
+        address: deployment.proxy,
+        abi: referralRewardsAbi,
+        functionName: "payReferralBatch",
+        args,
+      });
+      return (await gasOf([hash])) / accounts.length;
     };
     const twice = async (run: (accounts: Address[]) => Promise<number>, accounts: Address[]): Promise<PerPayout> => {
       const fresh = await run(accounts);
@@ -100,17 +101,20 @@ async function measure(limits?: Limits) {
     const floorFor = (balanceWrite: number) =>
       COLD_SSTORE_NEW + balanceWrite + 2 * LOG3_32_BYTES + entryCalldata + TX_BASE / 100;
 
-    // Steady state: the token's first mint ever also creates the totalSupply slot.
-    await single(referrers(1, 0));
+    // Steady state: each token's first mint ever also creates its totalSupply slot.
+    await single(ours)(referrers(1, 0));
+    await single(original)(referrers(1, 0));
 
     return {
-      single: await twice(single, referrers(10, 1)),
+      single: await twice(single(ours), referrers(10, 1)),
       batch: {
         "10": await twice(batch, referrers(10, 2)),
         "100": await twice(batch, referrers(100, 3)),
       },
-      sequential100: await twice(single, referrers(100, 4)),
+      sequential100: await twice(single(original), referrers(100, 4)),
       floor: { "100": { new: floorFor(COLD_SSTORE_NEW), repeat: floorFor(COLD_SSTORE_UPDATE) } },
+      // Not in gas.json: the same 100 separate transactions on our own payReferral.
+      sequential100Ours: await twice(single(ours), referrers(100, 5)),
       floorParts: {
         paidOrderSlot: COLD_SSTORE_NEW,
         balanceNew: COLD_SSTORE_NEW,
@@ -135,12 +139,14 @@ const targets = {
 
 const defaults = await measure();
 const limited = await measure({ maxPerPayment: 10n ** 21n, windowBudget: 10n ** 24n, windowDuration: 86_400 });
-const { floorParts, ...gas } = defaults;
+const { floorParts, sequential100Ours, ...gas } = defaults;
 
-const ratio = (r: typeof defaults) => ({
-  new: Number((r.batch["100"].new / r.sequential100.new).toFixed(3)),
-  repeat: Number((r.batch["100"].repeat / r.sequential100.repeat).toFixed(3)),
+const ratioTo = (r: typeof defaults, baseline: PerPayout) => ({
+  new: Number((r.batch["100"].new / baseline.new).toFixed(3)),
+  repeat: Number((r.batch["100"].repeat / baseline.repeat).toFixed(3)),
 });
+const ratio = (r: typeof defaults) => ratioTo(r, r.sequential100);
+const ratioToOurSingle = (r: typeof defaults) => ratioTo(r, r.sequential100Ours);
 const checks = [
   ["batch 100 repeat gas/payout", gas.batch["100"].repeat, targets.batchRepeat],
   ["batch 100 new gas/payout", gas.batch["100"].new, targets.batchNew],
@@ -149,15 +155,27 @@ const checks = [
   ["batch/sequential new", ratio(defaults).new, targets.ratioNew],
 ] as const;
 
-const resultsDir = join(rootDir, "bench", "results");
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? join(rootDir, "bench", "results");
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, "gas.json"), `${JSON.stringify(gas, null, 2)}\n`);
 writeFileSync(
   join(resultsDir, "gas-detail.json"),
-  `${JSON.stringify({ measuredAt: new Date().toISOString(), defaults: { ...defaults, ratio: ratio(defaults) }, limitsOn: { ...limited, ratio: ratio(limited) }, targets }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      measuredAt: new Date().toISOString(),
+      defaults: { ...defaults, ratio: ratio(defaults), ratioToOurSingle: ratioToOurSingle(defaults) },
+      limitsOn: { ...limited, ratio: ratio(limited), ratioToOurSingle: ratioToOurSingle(limited) },
+      targets,
+    },
+    null,
+    2,
+  )}\n`,
 );
 
 console.log(JSON.stringify(gas, null, 2));
+console.log(
+  `\nthe same 100 transactions on our own payReferral: ${JSON.stringify(sequential100Ours)}; batch ratio to it: ${JSON.stringify(ratioToOurSingle(defaults))}`,
+);
 console.log(
   "\nlimits on:",
   JSON.stringify({ single: limited.single, batch100: limited.batch["100"], ratio: ratio(limited) }),

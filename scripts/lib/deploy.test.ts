@@ -27,7 +27,7 @@ describe("deployReferralRewards", () => {
     await anvil.stop();
   });
 
-  it("MINT: deploys token, implementation and proxy, grants the proxy the minter role", async () => {
+  it("MINT: deploys token, implementation and proxy; the proxy is the token's primary minter", async () => {
     const deployment = await deployReferralRewards({
       network: "test-mint",
       rpcUrl: anvil.rpcUrl,
@@ -52,6 +52,12 @@ describe("deployReferralRewards", () => {
       }),
       true,
     );
+    const primaryMinter = await publicClient.readContract({
+      address: deployment.token,
+      abi: rewardTokenAbi,
+      functionName: "primaryMinter",
+    });
+    assert.equal(getAddress(primaryMinter), deployment.proxy);
     assert.equal(deployment.chainId, 31337);
     assert.ok(deployment.startBlock > 0);
     assert.ok(deployment.storageLayout.namespaces?.["erc7201:refcodes.storage.ReferralRewards"]);

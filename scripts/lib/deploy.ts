@@ -3,6 +3,7 @@ import {
   type Address,
   encodeFunctionData,
   getAddress,
+  getContractAddress,
   type Hash,
   type Hex,
   keccak256,
@@ -73,21 +74,26 @@ export async function deployReferralRewards(params: DeployParams): Promise<Deplo
       `${functionName}(${args.join(", ")})`,
     );
 
-  let token = params.token ? getAddress(params.token) : undefined;
-  const ownToken = token === undefined;
-  if (token === undefined) {
-    const artifact = readArtifact("RewardToken");
-    const args = [params.tokenName ?? "Refcodes Reward", params.tokenSymbol ?? "RCR", deployer];
-    token = (await deployContract(clients, rewardTokenAbi, artifact.bytecode, args, "RewardToken")).address;
-    log(`RewardToken ${token}`);
-  }
-
   // Refuse an implementation upgrades-core considers unsafe, and keep its layout for upgrades.
   const storageLayout = await createUpgradeValidator().layoutOf("ReferralRewards");
   const implementation = (
     await deployContract(clients, referralRewardsAbi, readArtifact("ReferralRewards").bytecode, [], "implementation")
   ).address;
   log(`ReferralRewards implementation ${implementation}`);
+
+  // Our own token names the proxy as its primary minter, so the proxy's address is computed
+  // before it exists: the token takes the deployer's next nonce, the proxy the one after.
+  let token = params.token ? getAddress(params.token) : undefined;
+  const ownToken = token === undefined;
+  let predictedProxy: Address | undefined;
+  if (token === undefined) {
+    const nonce = await clients.publicClient.getTransactionCount({ address: deployer, blockTag: "pending" });
+    predictedProxy = getContractAddress({ from: deployer, nonce: BigInt(nonce + 1) });
+    const artifact = readArtifact("RewardToken");
+    const args = [params.tokenName ?? "Refcodes Reward", params.tokenSymbol ?? "RCR", deployer, predictedProxy];
+    token = (await deployContract(clients, rewardTokenAbi, artifact.bytecode, args, "RewardToken")).address;
+    log(`RewardToken ${token}`);
+  }
 
   const initData = encodeFunctionData({
     abi: referralRewardsAbi,
@@ -104,10 +110,15 @@ export async function deployReferralRewards(params: DeployParams): Promise<Deplo
   );
   const proxy = proxyDeployment.address;
   log(`ReferralRewards proxy ${proxy} (${params.mode})`);
+  if (predictedProxy && predictedProxy !== proxy) {
+    throw new DeployError(
+      `the proxy landed at ${proxy}, not at ${predictedProxy} where the token expects its minter: another ` +
+        "transaction from the deployer interleaved; deploy again",
+    );
+  }
 
   if (params.mode === "MINT") {
-    if (ownToken) await write(token, rewardTokenAbi, "grantRole", [MINTER_ROLE, proxy]);
-    else log(`NOTE: grant the token's minter role to ${proxy} before paying rewards`);
+    if (!ownToken) log(`NOTE: grant the token's minter role to ${proxy} before paying rewards`);
   } else if (params.treasuryFunding && params.treasuryFunding > 0n) {
     if (ownToken) {
       await write(token, rewardTokenAbi, "grantRole", [MINTER_ROLE, deployer]);

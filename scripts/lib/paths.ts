@@ -6,4 +6,5 @@ export const rootDir = fileURLToPath(new URL("../../", import.meta.url));
 export const binDir = fileURLToPath(new URL("../../node_modules/.bin/", import.meta.url));
 export const artifactsDir = fileURLToPath(new URL("../../artifacts/", import.meta.url));
 export const deploymentsDir = fileURLToPath(new URL("../../deployments/", import.meta.url));
-export const dataDir = fileURLToPath(new URL("../../.data/", import.meta.url));
+/** Local state: the anvil chain (and, later, the embedded database). */
+export const dataDir = process.env.REFCODES_DATA_DIR ?? fileURLToPath(new URL("../../.data/", import.meta.url));

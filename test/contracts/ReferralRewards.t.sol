@@ -322,6 +322,7 @@ contract ReferralRewardsTest is ReferralRewardsFixture {
     }
 
     function test_payReferral_revertsWhenProxyIsNotMinter() public {
+        _setUpMintThroughRole();
         vm.prank(admin);
         token.revokeRole(MINTER_ROLE, address(rewards));
 
@@ -596,6 +597,7 @@ contract ReferralRewardsTest is ReferralRewardsFixture {
     }
 
     function test_payReferralBatch_bubblesTokenRevert() public {
+        _setUpMintThroughRole();
         vm.prank(admin);
         token.revokeRole(MINTER_ROLE, address(rewards));
 

@@ -35,7 +35,7 @@ contract RewardTokenTest is Test {
     RewardToken internal token;
 
     function setUp() public {
-        token = new RewardToken("Refcodes Reward", "RCR", admin);
+        token = new RewardToken("Refcodes Reward", "RCR", admin, address(0));
         vm.prank(admin);
         token.grantRole(MINTER_ROLE, minter);
     }
@@ -530,5 +530,76 @@ contract RewardTokenTest is Test {
         for (uint256 i = 1; i < pool.length; ++i) {
             assertEq(token.balanceOf(pool[i]), expected[i]);
         }
+    }
+
+    // ------------------------------------------------------------------ primary minter
+
+    function test_primaryMinter_mintsWithoutTheRoleBeingGranted() public {
+        address proxy = makeAddr("proxy");
+        RewardToken withPrimary = new RewardToken("Refcodes Reward", "RCR", admin, proxy);
+        assertEq(withPrimary.primaryMinter(), proxy);
+        assertTrue(withPrimary.hasRole(MINTER_ROLE, proxy));
+
+        vm.prank(proxy);
+        withPrimary.mint(alice, 42);
+        uint256[] memory payments = new uint256[](1);
+        payments[0] = _pack(bob, 7);
+        vm.prank(proxy);
+        withPrimary.mintBatch(payments);
+
+        assertEq(withPrimary.balanceOf(alice), 42);
+        assertEq(withPrimary.balanceOf(bob), 7);
+        assertEq(withPrimary.totalSupply(), 49);
+    }
+
+    function test_primaryMinter_cannotBeRevokedOrRenounced() public {
+        address proxy = makeAddr("proxy");
+        RewardToken withPrimary = new RewardToken("Refcodes Reward", "RCR", admin, proxy);
+
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(RewardToken.RewardToken__PrimaryMinterIsPermanent.selector, proxy)
+        );
+        withPrimary.revokeRole(MINTER_ROLE, proxy);
+
+        vm.prank(proxy);
+        vm.expectRevert(
+            abi.encodeWithSelector(RewardToken.RewardToken__PrimaryMinterIsPermanent.selector, proxy)
+        );
+        withPrimary.renounceRole(MINTER_ROLE, proxy);
+
+        assertTrue(withPrimary.hasRole(MINTER_ROLE, proxy));
+    }
+
+    function test_primaryMinter_grantsNothingElse() public {
+        address proxy = makeAddr("proxy");
+        RewardToken withPrimary = new RewardToken("Refcodes Reward", "RCR", admin, proxy);
+        assertFalse(withPrimary.hasRole(DEFAULT_ADMIN_ROLE, proxy));
+
+        // Other minters still come and go through MINTER_ROLE.
+        vm.prank(admin);
+        withPrimary.grantRole(MINTER_ROLE, minter);
+        vm.prank(admin);
+        withPrimary.revokeRole(MINTER_ROLE, minter);
+        assertFalse(withPrimary.hasRole(MINTER_ROLE, minter));
+        vm.prank(minter);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, minter, MINTER_ROLE
+            )
+        );
+        withPrimary.mint(alice, 1);
+    }
+
+    function test_primaryMinter_zeroMeansNone() public {
+        assertEq(token.primaryMinter(), address(0));
+        assertFalse(token.hasRole(MINTER_ROLE, address(0)));
+        vm.prank(address(0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, address(0), MINTER_ROLE
+            )
+        );
+        token.mint(alice, 1);
     }
 }

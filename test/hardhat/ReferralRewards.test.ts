@@ -2,7 +2,15 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { network } from "hardhat";
-import { BaseError, ContractFunctionRevertedError, encodeFunctionData, getAddress, keccak256, stringToHex } from "viem";
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  encodeFunctionData,
+  getAddress,
+  keccak256,
+  stringToHex,
+  zeroAddress,
+} from "viem";
 import { createUpgradeValidator, StorageLayoutError } from "../../scripts/lib/storage-layout.ts";
 import { IMPLEMENTATION_SLOT } from "../../scripts/lib/upgrade.ts";
 
@@ -30,7 +38,12 @@ async function revertOf(call: Promise<unknown>) {
 }
 
 async function deploySystem() {
-  const token = await viem.deployContract("RewardToken", ["Refcodes Reward", "RCR", admin!.account.address]);
+  const token = await viem.deployContract("RewardToken", [
+    "Refcodes Reward",
+    "RCR",
+    admin!.account.address,
+    zeroAddress,
+  ]);
   const implementation = await viem.deployContract("ReferralRewards");
   const initData = encodeFunctionData({
     abi: implementation.abi,

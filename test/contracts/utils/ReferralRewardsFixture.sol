@@ -37,7 +37,15 @@ abstract contract ReferralRewardsFixture is Test {
     // ------------------------------------------------------------------ deployment
 
     function _deployToken() internal returns (RewardToken) {
-        return new RewardToken("Refcodes Reward", "RCR", admin);
+        return new RewardToken("Refcodes Reward", "RCR", admin, address(0));
+    }
+
+    /// @dev As the deploy script does: the token names the proxy that will be created right after it
+    ///      as its primary minter.
+    function _deployTokenWithPrimaryMinter() internal returns (RewardToken deployed) {
+        if (address(implementation) == address(0)) implementation = new ReferralRewards();
+        address proxy = vm.computeCreateAddress(address(this), vm.getNonce(address(this)) + 1);
+        deployed = new RewardToken("Refcodes Reward", "RCR", admin, proxy);
     }
 
     function _deployPlainToken() internal returns (PlainMintableToken) {
@@ -74,8 +82,15 @@ abstract contract ReferralRewardsFixture is Test {
         IMintableERC20(rewardToken).mint(to, amount);
     }
 
-    /// @dev `token` + `rewards` in MINT mode, the proxy holding MINTER_ROLE.
+    /// @dev `token` + `rewards` in MINT mode, the proxy being the token's primary minter.
     function _setUpMint() internal {
+        token = _deployTokenWithPrimaryMinter();
+        rewards = _deployRewards(address(token), MINT);
+        assertEq(token.primaryMinter(), address(rewards), "primary minter prediction");
+    }
+
+    /// @dev MINT mode through a revocable MINTER_ROLE grant instead of a primary minter.
+    function _setUpMintThroughRole() internal {
         token = _deployToken();
         rewards = _deployRewards(address(token), MINT);
         _grantMinter(address(token), address(rewards));

@@ -1,0 +1,84 @@
+// `npm start` end to end: a chain, the contracts deployed, the addresses printed; Ctrl-C stops
+// everything; a restart finds the same contracts on the persisted chain.
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { createPublicClient, http } from "viem";
+import { deploymentPath } from "../deployments/load.ts";
+import { anvilKeys } from "./lib/anvil-accounts.ts";
+import { rootDir } from "./lib/paths.ts";
+
+const network = `start-test-${process.pid}`;
+const dataDir = mkdtempSync(join(tmpdir(), "refcodes-start-"));
+
+const children: ChildProcess[] = [];
+
+function start() {
+  const child = spawn(process.execPath, [join(rootDir, "scripts/start.ts")], {
+    env: {
+      ...process.env,
+      RPC_URL: "",
+      NETWORK: network,
+      REFCODES_DATA_DIR: dataDir,
+      DEPLOYER_PRIVATE_KEY: anvilKeys.deployer,
+      REFERRAL_MINTER_PRIVATE_KEY: anvilKeys.operator,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const running = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Ctrl-C stops everything")) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  children.push(child);
+  return { child, running, exited };
+}
+
+/** A value of the printed summary, e.g. "  ReferralRewards   0x…". */
+const field = (output: string, label: string) =>
+  new RegExp(`^\\s+${label}\\s+((?:0x|http)\\S+)`, "m").exec(output)?.[1];
+
+describe("npm start", () => {
+  after(() => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    rmSync(deploymentPath(network), { force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("starts a chain, deploys, prints the addresses, stops on SIGINT and resumes the same chain", async () => {
+    const first = start();
+    const output = await first.running;
+    const rpcUrl = field(output, "chain RPC");
+    const proxy = field(output, "ReferralRewards") as `0x${string}`;
+    assert.match(proxy, /^0x[0-9a-fA-F]{40}$/);
+    assert.match(rpcUrl ?? "", /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(output, /deploying to/);
+    const client = createPublicClient({ transport: http(rpcUrl) });
+    assert.notEqual(await client.getCode({ address: proxy }), undefined);
+
+    first.child.kill("SIGINT");
+    assert.equal(await first.exited, 0);
+    await assert.rejects(client.getChainId(), "the chain stopped with npm start");
+    assert.ok(existsSync(join(dataDir, "anvil", "state.json")), "anvil saved its state");
+
+    const second = start();
+    const again = await second.running;
+    assert.match(again, /contracts already deployed/);
+    assert.equal(field(again, "ReferralRewards"), proxy);
+    second.child.kill("SIGINT");
+    assert.equal(await second.exited, 0);
+  });
+});
