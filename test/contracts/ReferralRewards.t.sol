@@ -895,14 +895,9 @@ contract ReferralRewardsTest is ReferralRewardsFixture {
         assertEq(token.balanceOf(bob), 500e18);
     }
 
-    /// @notice BUG (fails on the current contract). `setLimits` stores only `windowRemaining`, so
-    ///         when a new budget is below what the window already spent, the excess spending is
-    ///         clamped away: the spent amount is later read back as `budget - remaining`, i.e. the
-    ///         lowered budget, not what was paid. Raising the budget again in the same window then
-    ///         frees budget that was already spent, and the window pays more than its budget.
-    ///         Here: 600 paid of a 1000 budget, budget lowered to 500 then restored to 1000 ->
-    ///         `windowState` reports 500 left instead of 400, and 600 + 500 = 1100 is paid inside
-    ///         one 1000-budget window.
+    /// @notice Regression: a budget lowered below what the window already paid, then raised again in
+    ///         the same window, must not free the money already paid (Window.overspent keeps it).
+    ///         600 paid of 1000, lowered to 500, back to 1000: 400 left, not 500.
     function test_setLimits_lowerThenRaiseBudgetKeepsSpending() public {
         uint256 start = block.timestamp;
         _setLimits(0, 1000e18, 1 days);
@@ -928,9 +923,9 @@ contract ReferralRewardsTest is ReferralRewardsFixture {
         assertLe(token.totalSupply(), 1000e18, "paid inside one window exceeds its budget");
     }
 
-    /// @notice Pins current behaviour (surprising, reported): a shorter duration is measured from the
-    ///         current window's start, so if that end is already past, the spending so far stops
-    ///         counting and the next payment opens a new window with the full budget at once.
+    /// @notice A shorter duration is measured from the current window's start; if that end is already
+    ///         past, the next payment opens a new window with the full budget (an admin action, like
+    ///         the burst any fixed window allows at its boundary).
     function test_setLimits_shorterDurationEndingInPastRefillsBudget() public {
         uint256 start = block.timestamp;
         _setLimits(0, 100e18, 1 days);
