@@ -8,16 +8,14 @@ import {
   type Hex,
   keccak256,
   stringToBytes,
-  zeroAddress,
 } from "viem";
 import { referralRewardsAbi, rewardTokenAbi } from "../../deployments/abi.ts";
 import { type Deployment, type RewardModeName, rewardModes } from "../../deployments/schema.ts";
-import { readArtifact } from "./artifacts.ts";
+import { type ContractName, readArtifact } from "./artifacts.ts";
 import { type Clients, connect } from "./clients.ts";
-import { createUpgradeValidator } from "./storage-layout.ts";
+import { upgradeSafeLayout } from "./storage-layout.ts";
 
 export const MINTER_ROLE = keccak256(stringToBytes("MINTER_ROLE"));
-export const OPERATOR_ROLE = keccak256(stringToBytes("OPERATOR_ROLE"));
 export const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}` as Hex;
 
 export interface Limits {
@@ -48,16 +46,19 @@ export class DeployError extends Error {
   override name = "DeployError";
 }
 
-async function confirm(clients: Clients, hash: Hash, what: string) {
+/** Waits for `hash` and throws DeployError unless it succeeded. */
+export async function confirm(clients: Clients, hash: Hash, what: string) {
   const receipt = await clients.publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success") throw new DeployError(`${what} reverted (tx ${hash})`);
   return receipt;
 }
 
-async function deployContract(clients: Clients, abi: Abi, bytecode: Hex, args: readonly unknown[], what: string) {
+/** Deploys a compiled contract (from `artifacts/`) and waits for its address. */
+export async function deployArtifact(clients: Clients, name: ContractName, args: readonly unknown[] = []) {
+  const { abi, bytecode } = readArtifact(name);
   const hash = await clients.walletClient.deployContract({ abi, bytecode, args });
-  const receipt = await confirm(clients, hash, `deploying ${what}`);
-  if (!receipt.contractAddress) throw new DeployError(`deploying ${what} returned no address (tx ${hash})`);
+  const receipt = await confirm(clients, hash, `deploying ${name}`);
+  if (!receipt.contractAddress) throw new DeployError(`deploying ${name} returned no address (tx ${hash})`);
   return { address: getAddress(receipt.contractAddress), receipt };
 }
 
@@ -75,10 +76,8 @@ export async function deployReferralRewards(params: DeployParams): Promise<Deplo
     );
 
   // Refuse an implementation upgrades-core considers unsafe, and keep its layout for upgrades.
-  const storageLayout = await createUpgradeValidator().layoutOf("ReferralRewards");
-  const implementation = (
-    await deployContract(clients, referralRewardsAbi, readArtifact("ReferralRewards").bytecode, [], "implementation")
-  ).address;
+  const storageLayout = await upgradeSafeLayout("ReferralRewards");
+  const implementation = (await deployArtifact(clients, "ReferralRewards")).address;
   log(`ReferralRewards implementation ${implementation}`);
 
   // Our own token names the proxy as its primary minter, so the proxy's address is computed
@@ -89,9 +88,8 @@ export async function deployReferralRewards(params: DeployParams): Promise<Deplo
   if (token === undefined) {
     const nonce = await clients.publicClient.getTransactionCount({ address: deployer, blockTag: "pending" });
     predictedProxy = getContractAddress({ from: deployer, nonce: BigInt(nonce + 1) });
-    const artifact = readArtifact("RewardToken");
     const args = [params.tokenName ?? "Refcodes Reward", params.tokenSymbol ?? "RCR", deployer, predictedProxy];
-    token = (await deployContract(clients, rewardTokenAbi, artifact.bytecode, args, "RewardToken")).address;
+    token = (await deployArtifact(clients, "RewardToken", args)).address;
     log(`RewardToken ${token}`);
   }
 
@@ -100,14 +98,7 @@ export async function deployReferralRewards(params: DeployParams): Promise<Deplo
     functionName: "initialize",
     args: [deployer, getAddress(params.operator), token, rewardModes.indexOf(params.mode)],
   });
-  const proxyArtifact = readArtifact("ERC1967Proxy");
-  const proxyDeployment = await deployContract(
-    clients,
-    proxyArtifact.abi,
-    proxyArtifact.bytecode,
-    [implementation, initData],
-    "ERC1967Proxy",
-  );
+  const proxyDeployment = await deployArtifact(clients, "ERC1967Proxy", [implementation, initData]);
   const proxy = proxyDeployment.address;
   log(`ReferralRewards proxy ${proxy} (${params.mode})`);
   if (predictedProxy && predictedProxy !== proxy) {
@@ -146,7 +137,6 @@ export async function deployReferralRewards(params: DeployParams): Promise<Deplo
     log(`admin role handed to ${admin}`);
   }
 
-  if (token === zeroAddress) throw new DeployError("token address is zero");
   return {
     network: params.network,
     chainId: clients.chain.id,

@@ -54,13 +54,6 @@ export class StorageLayoutError extends Error {
   override name = "StorageLayoutError";
 }
 
-export interface UpgradeValidator {
-  /** The layout of `contract`, after checking it is upgrade-safe as a UUPS implementation. */
-  layoutOf(contract: ContractName): Promise<StorageLayout>;
-  /** Rejects with StorageLayoutError if `contract` cannot replace an implementation with `deployed`. */
-  assertCompatible(deployed: StorageLayout, contract: ContractName): Promise<void>;
-}
-
 // Validated lazily, once per build-info and process: each costs a namespaced solcjs compile.
 // A build-info id is a hash of its input, so a cached run can never be stale.
 const runs = new Map<string, Promise<ValidationRunData>>();
@@ -79,35 +72,36 @@ function runFor(buildInfoId: string): Promise<ValidationRunData> {
   return run;
 }
 
-export function createUpgradeValidator(): UpgradeValidator {
-  const allRuns = () => Promise.all(runs.values());
+const allRuns = () => Promise.all(runs.values());
 
-  const versionOf = async (contract: ContractName) => {
-    const fullName = `project/${contractSources[contract]}:${contract}`;
-    const run = await runFor(readArtifact(contract).buildInfoId);
-    if (!(fullName in run)) throw new StorageLayoutError(`${fullName} is not in its build-info; run \`npm run build\``);
-    return getContractVersion(run, fullName);
-  };
+async function versionOf(contract: ContractName) {
+  const fullName = `project/${contractSources[contract]}:${contract}`;
+  const run = await runFor(readArtifact(contract).buildInfoId);
+  if (!(fullName in run)) throw new StorageLayoutError(`${fullName} is not in its build-info; run \`npm run build\``);
+  return getContractVersion(run, fullName);
+}
 
-  const layoutOf = async (contract: ContractName) => {
-    const version = await versionOf(contract);
-    try {
-      assertUpgradeSafe(await allRuns(), version, withValidationDefaults({ kind: "uups" }));
-    } catch (error) {
-      throw new StorageLayoutError(`${contract} is not upgrade-safe: ${(error as Error).message}`);
-    }
-    return getStorageLayout(await allRuns(), version);
-  };
+/** The layout of `contract`, after checking it is upgrade-safe as a UUPS implementation. */
+export async function upgradeSafeLayout(contract: ContractName): Promise<StorageLayout> {
+  const version = await versionOf(contract);
+  try {
+    assertUpgradeSafe(await allRuns(), version, withValidationDefaults({ kind: "uups" }));
+  } catch (error) {
+    throw new StorageLayoutError(`${contract} is not upgrade-safe: ${(error as Error).message}`);
+  }
+  return getStorageLayout(await allRuns(), version);
+}
 
-  return {
-    layoutOf,
-    async assertCompatible(deployed, contract) {
-      const updated = await layoutOf(contract);
-      try {
-        assertStorageUpgradeSafe(deployed, updated, withValidationDefaults({ kind: "uups" }));
-      } catch (error) {
-        throw new StorageLayoutError(`${contract} has an incompatible storage layout: ${(error as Error).message}`);
-      }
-    },
-  };
+/**
+ * The layout of `contract` if it can replace an implementation whose layout is `deployed`;
+ * rejects with StorageLayoutError otherwise.
+ */
+export async function assertUpgradeCompatible(deployed: StorageLayout, contract: ContractName): Promise<StorageLayout> {
+  const updated = await upgradeSafeLayout(contract);
+  try {
+    assertStorageUpgradeSafe(deployed, updated, withValidationDefaults({ kind: "uups" }));
+  } catch (error) {
+    throw new StorageLayoutError(`${contract} has an incompatible storage layout: ${(error as Error).message}`);
+  }
+  return updated;
 }

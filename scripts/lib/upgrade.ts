@@ -1,9 +1,10 @@
-import { type Abi, encodeFunctionData, getAddress, type Hex, hexToBigInt, numberToHex } from "viem";
+import { encodeFunctionData, getAddress, type Hex, hexToBigInt, numberToHex } from "viem";
 import { referralRewardsAbi } from "../../deployments/abi.ts";
 import type { Deployment } from "../../deployments/schema.ts";
 import { type ContractName, readArtifact } from "./artifacts.ts";
 import { connect } from "./clients.ts";
-import { createUpgradeValidator } from "./storage-layout.ts";
+import { confirm, deployArtifact } from "./deploy.ts";
+import { assertUpgradeCompatible } from "./storage-layout.ts";
 
 // ERC-1967: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1)
 export const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
@@ -27,10 +28,8 @@ export class UpgradeError extends Error {
  */
 export async function upgradeReferralRewards(params: UpgradeParams): Promise<Deployment> {
   const { deployment } = params;
-  const validator = createUpgradeValidator();
   // Throws StorageLayoutError before anything is sent.
-  await validator.assertCompatible(deployment.storageLayout, params.contract);
-  const storageLayout = await validator.layoutOf(params.contract);
+  const storageLayout = await assertUpgradeCompatible(deployment.storageLayout, params.contract);
 
   const clients = await connect(params.rpcUrl, params.adminKey);
   if (clients.chain.id !== deployment.chainId) {
@@ -38,16 +37,14 @@ export async function upgradeReferralRewards(params: UpgradeParams): Promise<Dep
       `RPC is chain ${clients.chain.id}, but ${deployment.network} is chain ${deployment.chainId}`,
     );
   }
-  const artifact = readArtifact(params.contract);
-  const deployHash = await clients.walletClient.deployContract({ abi: artifact.abi, bytecode: artifact.bytecode });
-  const deployed = await clients.publicClient.waitForTransactionReceipt({ hash: deployHash });
-  if (deployed.status !== "success" || !deployed.contractAddress) {
-    throw new UpgradeError(`deploying ${params.contract} failed (tx ${deployHash})`);
-  }
-  const implementation = getAddress(deployed.contractAddress);
+  const implementation = (await deployArtifact(clients, params.contract)).address;
 
   const data = params.call
-    ? encodeFunctionData({ abi: artifact.abi as Abi, functionName: params.call.functionName, args: params.call.args })
+    ? encodeFunctionData({
+        abi: readArtifact(params.contract).abi,
+        functionName: params.call.functionName,
+        args: params.call.args,
+      })
     : "0x";
   const { request } = await clients.publicClient.simulateContract({
     account: clients.account,
@@ -57,8 +54,7 @@ export async function upgradeReferralRewards(params: UpgradeParams): Promise<Dep
     args: [implementation, data],
   });
   const hash = await clients.walletClient.writeContract(request);
-  const receipt = await clients.publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== "success") throw new UpgradeError(`upgradeToAndCall reverted (tx ${hash})`);
+  const receipt = await confirm(clients, hash, "upgradeToAndCall");
 
   const slot = await clients.publicClient.getStorageAt({ address: deployment.proxy, slot: IMPLEMENTATION_SLOT });
   const live = getAddress(numberToHex(hexToBigInt(slot ?? "0x0"), { size: 20 }));

@@ -11,7 +11,7 @@ import {
   stringToHex,
   zeroAddress,
 } from "viem";
-import { createUpgradeValidator, StorageLayoutError } from "../../scripts/lib/storage-layout.ts";
+import { assertUpgradeCompatible, StorageLayoutError, upgradeSafeLayout } from "../../scripts/lib/storage-layout.ts";
 import { IMPLEMENTATION_SLOT } from "../../scripts/lib/upgrade.ts";
 
 const { viem } = await network.connect();
@@ -152,17 +152,15 @@ describe("ReferralRewards behind an ERC1967 proxy", () => {
 
 describe("storage layout checks (upgrades-core)", () => {
   it("accepts V2, which only adds its own ERC-7201 namespace", async () => {
-    const validator = createUpgradeValidator();
-    const live = await validator.layoutOf("ReferralRewards");
+    const live = await upgradeSafeLayout("ReferralRewards");
     assert.ok(live.namespaces?.["erc7201:refcodes.storage.ReferralRewards"]?.length);
-    await validator.assertCompatible(live, "ReferralRewardsV2");
+    await assertUpgradeCompatible(live, "ReferralRewardsV2");
   });
 
   it("rejects an implementation that reorders the namespaced struct", async () => {
-    const validator = createUpgradeValidator();
-    const live = await validator.layoutOf("ReferralRewards");
+    const live = await upgradeSafeLayout("ReferralRewards");
     await assert.rejects(
-      validator.assertCompatible(live, "ReferralRewardsBadLayout"),
+      assertUpgradeCompatible(live, "ReferralRewardsBadLayout"),
       (error: unknown) =>
         error instanceof StorageLayoutError &&
         /incompatible storage layout/.test(error.message) &&
