@@ -1,0 +1,105 @@
+// Builds the Hono application from its dependencies. No I/O happens here; see main.ts.
+import { Scalar } from "@scalar/hono-api-reference";
+import { sql } from "drizzle-orm";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { authRoutes } from "./auth/routes.ts";
+import { creditRoutes } from "./credit/routes.ts";
+import type { AppDeps } from "./deps.ts";
+import { ApiError } from "./http/errors.ts";
+import { requestLogging } from "./http/logging.ts";
+import { createRouter } from "./http/openapi.ts";
+import { hostRoutes, orderRoutes } from "./orders/routes.ts";
+import { firstTouch } from "./refcodes/first-touch.ts";
+import { refcodeRoutes } from "./refcodes/routes.ts";
+import { appPages } from "./pages.ts";
+import { createRefcodeCache } from "./refcodes/cache.ts";
+import { type VisitBeacon, createVisitBeacon } from "./visits/beacon.ts";
+import { visitRoutes } from "./visits/routes.ts";
+
+export interface ServerApp {
+  app: ReturnType<typeof createRouter>;
+  beacon: VisitBeacon;
+  /** Flushes buffered work; call before closing the database. */
+  close(): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): ServerApp {
+  const app = createRouter();
+  const codes = createRefcodeCache(deps.db);
+  const beacon = createVisitBeacon(deps, codes);
+
+  app.use("*", requestLogging(deps.logger));
+  app.use("*", deps.metrics.middleware);
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) => c.json({ error: "payload_too_large", message: "request body exceeds 64 KiB" }, 413),
+    }),
+  );
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    try {
+      await deps.db.execute(sql`select 1`);
+      return c.json({ status: "ready" });
+    } catch (error) {
+      return c.json({ status: "not_ready", message: `database: ${(error as Error).message}` }, 503);
+    }
+  });
+  app.get("/metrics", async (c) => {
+    c.header("Content-Type", deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+
+  app.route("/api/auth", authRoutes(deps));
+  app.route("/api/refcodes", visitRoutes(deps, beacon));
+  app.route("/api/refcodes", refcodeRoutes(deps, codes));
+  app.route("/api", orderRoutes(deps));
+  app.route("/api", creditRoutes(deps));
+  app.route("/api/v1", hostRoutes(deps));
+
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Refcodes API",
+      version: "1.0.0",
+      description: "Referral codes, attribution, orders and credit. Errors are JSON: {error, message}.",
+    },
+  });
+  app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Refcodes API" }));
+  app.all("/api/*", (c) =>
+    c.json(
+      { error: "not_found", message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get("requestId") },
+      404,
+    ),
+  );
+
+  // Pages of the app: first-touch capture runs on every page request.
+  app.use("*", firstTouch(deps.config, codes.resolve));
+  app.route("/", appPages());
+
+  app.onError((error, c) => {
+    const requestId = c.get("requestId");
+    if (error instanceof ApiError) {
+      return c.json({ error: error.code, message: error.message, requestId, details: error.details }, error.status);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      const message = error.message || "bad request";
+      const code = /json/i.test(message) ? "malformed_json" : "bad_request";
+      return c.json({ error: code, message, requestId }, error.status);
+    }
+    (c.get("logger") ?? deps.logger).error({ err: error }, "unhandled error");
+    return c.json(
+      { error: "internal", message: "internal error; the request id identifies it in the logs", requestId },
+      500,
+    );
+  });
+
+  return {
+    app,
+    beacon,
+    close: () => beacon.close(),
+  };
+}

@@ -1,0 +1,27 @@
+// The server's read-only view of the chain: the deployment it serves and a viem public client.
+import { type Address, createPublicClient, http, type PublicClient } from "viem";
+import { referralRewardsAbi } from "../deployments/abi.ts";
+import type { Deployment } from "../deployments/schema.ts";
+
+export interface ChainContext {
+  client: PublicClient;
+  chainId: number;
+  rewards: Address;
+  deployment: Deployment;
+}
+
+export function connectChain(rpcUrl: string, deployment: Deployment): ChainContext {
+  const client = createPublicClient({ transport: http(rpcUrl, { retryCount: 2 }) }) as PublicClient;
+  return { client, chainId: deployment.chainId, rewards: deployment.proxy, deployment };
+}
+
+export const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}` as const;
+
+export function hasAdminRole(chain: ChainContext, wallet: Address): Promise<boolean> {
+  return chain.client.readContract({
+    address: chain.rewards,
+    abi: referralRewardsAbi,
+    functionName: "hasRole",
+    args: [DEFAULT_ADMIN_ROLE, wallet],
+  });
+}

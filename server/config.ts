@@ -1,0 +1,115 @@
+// Server configuration from the environment, validated once at start. Every bad or missing
+// variable is reported on its own line, so an operator fixes them all in one go.
+import { type Address, getAddress } from "viem";
+import { z } from "zod";
+
+const commaList = <T>(item: z.ZodType<T, any>) =>
+  z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
+  .transform((value): Address => getAddress(value));
+
+const positiveInt = (max: number) => z.coerce.number().int().positive().max(max);
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** The public origin of the app and API; SIWE's domain and URI are checked against it. */
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .url()
+    .refine((url) => /^postgres(ql)?:$/.test(new URL(url).protocol), "expected a postgres:// URL")
+    .optional(),
+  DB_POOL_MAX: positiveInt(200).default(10),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NETWORK: z.string().min(1).default("local"),
+  RPC_URL: z.url().optional(),
+  SIWE_CHAIN_IDS: commaList(positiveInt(Number.MAX_SAFE_INTEGER)).optional(),
+  SIWE_MAX_SKEW_SECONDS: positiveInt(3600).default(300),
+  SESSION_TTL_HOURS: positiveInt(24 * 365).default(24 * 7),
+  ADMIN_WALLETS: commaList(address).default([]),
+  ADMIN_ROLE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  REF_COOKIE_DAYS: positiveInt(3650).default(30),
+  BEACON_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  BEACON_MAX_BATCH: positiveInt(100_000).default(2000),
+});
+
+export type RawEnv = Record<string, string | undefined>;
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  publicUrl: URL;
+  databaseUrl: string | undefined;
+  dbPoolMax: number;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  network: string;
+  rpcUrl: string | undefined;
+  /** Chain ids a SIWE message may name; undefined means "the deployment's chain". */
+  siweChainIds: number[] | undefined;
+  siweMaxSkewSeconds: number;
+  sessionTtlSeconds: number;
+  adminWallets: Address[];
+  adminRoleCacheSeconds: number;
+  refCookieMaxAgeSeconds: number;
+  beaconFlushMs: number;
+  beaconMaxBatch: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. Empty strings count as unset. */
+export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
+  const present = Object.fromEntries(Object.entries(rawEnv).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        const value = present[name];
+        return `${name}: ${issue.message}${value === undefined ? " (not set)" : ` (got ${JSON.stringify(value)})`}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`),
+    databaseUrl: env.DATABASE_URL,
+    dbPoolMax: env.DB_POOL_MAX,
+    logLevel: env.LOG_LEVEL,
+    network: env.NETWORK,
+    rpcUrl: env.RPC_URL,
+    siweChainIds: env.SIWE_CHAIN_IDS,
+    siweMaxSkewSeconds: env.SIWE_MAX_SKEW_SECONDS,
+    sessionTtlSeconds: env.SESSION_TTL_HOURS * 3600,
+    adminWallets: env.ADMIN_WALLETS,
+    adminRoleCacheSeconds: env.ADMIN_ROLE_CACHE_SECONDS,
+    refCookieMaxAgeSeconds: env.REF_COOKIE_DAYS * 86_400,
+    beaconFlushMs: env.BEACON_FLUSH_MS,
+    beaconMaxBatch: env.BEACON_MAX_BATCH,
+  };
+}
+
+/** True when cookies may drop `Secure`: plain http on a loopback host during development. */
+export function isLocalOrigin(url: URL): boolean {
+  return ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+}

@@ -1,0 +1,39 @@
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import * as schema from "./schema.ts";
+
+export type Db = NodePgDatabase<typeof schema>;
+
+export interface Database {
+  db: Db;
+  pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = new URL("./migrations", import.meta.url).pathname;
+
+// bigint columns come back as strings by default; money stays integral, and every amount fits
+// Number.MAX_SAFE_INTEGER by validation, so parse int8 as a number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function openDatabase(url: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // An idle client losing its connection (database restart) must not crash the process.
+  pool.on("error", () => {});
+  const db = drizzle(pool, { schema });
+  return { db, pool, close: () => pool.end() };
+}
+
+/** Applies every pending migration; a Postgres advisory lock inside drizzle's migrator is not
+ *  guaranteed, so replicas starting together serialise on one of ours. */
+export async function runMigrations(database: Database): Promise<void> {
+  const client = await database.pool.connect();
+  try {
+    await client.query("select pg_advisory_lock(hashtext('refcodes.migrations'))");
+    await migrate(drizzle(client, { schema }), { migrationsFolder });
+  } finally {
+    await client.query("select pg_advisory_unlock(hashtext('refcodes.migrations'))").catch(() => {});
+    client.release();
+  }
+}

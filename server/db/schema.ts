@@ -1,0 +1,230 @@
+// The server's tables. Migrations in server/db/migrations are generated from this file with
+// `npm run db:generate` and applied on start; never edit an applied migration.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
+const moment = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const minorUnits = (name: string) => bigint(name, { mode: "number" });
+
+/** Key-value settings the server generates once and shares across replicas (e.g. the visitor salt). */
+export const serverSettings = pgTable("server_settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** The host platform's id for a buyer created through the host API. */
+    externalId: text("external_id"),
+    createdAt: moment("created_at").notNull().defaultNow(),
+    /** Sign-up attribution: the code in the first-touch cookie at the first sign-in. */
+    referredByCodeId: uuid("referred_by_code_id"),
+    referredByUserId: uuid("referred_by_user_id"),
+    signupAttribution: text("signup_attribution", { enum: ["none", "accepted", "rejected"] })
+      .notNull()
+      .default("none"),
+    signupAttributionReason: text("signup_attribution_reason"),
+  },
+  (t) => [uniqueIndex("users_external_id_key").on(t.externalId)],
+);
+
+/** A wallet belongs to exactly one user; addresses are stored checksummed. */
+export const wallets = pgTable(
+  "wallets",
+  {
+    address: text("address").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    linkedAt: moment("linked_at").notNull().defaultNow(),
+  },
+  (t) => [index("wallets_user_id_idx").on(t.userId)],
+);
+
+/** Issued SIWE nonces; a sign-in deletes its row, so a nonce is single-use by construction. */
+export const siweNonces = pgTable("siwe_nonces", {
+  nonce: text("nonce").primaryKey(),
+  expiresAt: moment("expires_at").notNull(),
+});
+
+export const sessions = pgTable(
+  "sessions",
+  {
+    /** sha256 of the cookie value: a database leak does not leak live sessions. */
+    tokenHash: bytea("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    wallet: text("wallet").notNull(),
+    createdAt: moment("created_at").notNull().defaultNow(),
+    expiresAt: moment("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_id_idx").on(t.userId)],
+);
+
+/** Server-to-server keys for host platforms; only a hash is kept. */
+export const apiKeys = pgTable("api_keys", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  keyHash: bytea("key_hash").notNull().unique(),
+  /** The first characters of the key, to recognise it in a list. */
+  prefix: text("prefix").notNull(),
+  createdAt: moment("created_at").notNull().defaultNow(),
+  revokedAt: moment("revoked_at"),
+  lastUsedAt: moment("last_used_at"),
+});
+
+export const refcodes = pgTable(
+  "refcodes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** As the owner typed it (vanity) or as generated. */
+    code: text("code").notNull(),
+    /** Lower case: uniqueness and lookups are case-insensitive. */
+    codeKey: text("code_key").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    wallet: text("wallet").notNull(),
+    kind: text("kind", { enum: ["generated", "vanity"] }).notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: moment("created_at").notNull().defaultNow(),
+    deactivatedAt: moment("deactivated_at"),
+  },
+  (t) => [uniqueIndex("refcodes_code_key_key").on(t.codeKey), index("refcodes_user_id_idx").on(t.userId)],
+);
+
+/** One row per (code, UTC day, visitor): the primary key is the de-duplication rule. */
+export const refcodeVisitors = pgTable(
+  "refcode_visitors",
+  {
+    codeId: uuid("code_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    visitor: bytea("visitor").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.codeId, t.day, t.visitor] })],
+);
+
+/** Daily visit buckets per code, incremented by the beacon's group commit. */
+export const refcodeVisitDays = pgTable(
+  "refcode_visit_days",
+  {
+    codeId: uuid("code_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    visits: integer("visits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.codeId, t.day] })],
+);
+
+export const attributionDecisions = ["none", "accepted", "rejected"] as const;
+export const attributionReasons = [
+  "unknown_code",
+  "inactive_code",
+  "self_referral",
+  "wallet_overlap",
+  "not_first_purchase",
+] as const;
+
+export const orders = pgTable(
+  "orders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orderReference: text("order_reference").notNull(),
+    kind: text("kind", { enum: ["store", "membership"] }).notNull(),
+    source: text("source", { enum: ["app", "host"] }).notNull(),
+    buyerUserId: uuid("buyer_user_id")
+      .notNull()
+      .references(() => users.id),
+    /** Wallets the host platform named for the buyer, checked by the overlap guard with the linked ones. */
+    buyerWallets: text("buyer_wallets")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    lineItems: jsonb("line_items")
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    status: text("status", { enum: ["pending", "paid", "cancelled", "refunded"] })
+      .notNull()
+      .default("pending"),
+    rail: text("rail", { enum: ["fiat", "crypto"] }),
+    paidAt: moment("paid_at"),
+    referralCode: text("referral_code"),
+    refcodeId: uuid("refcode_id"),
+    referrerUserId: uuid("referrer_user_id"),
+    referrerWallet: text("referrer_wallet"),
+    attribution: text("attribution", { enum: attributionDecisions }).notNull(),
+    attributionReason: text("attribution_reason", { enum: attributionReasons }),
+    createdAt: moment("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("orders_order_reference_key").on(t.orderReference),
+    // The first-purchase guard: one index-only probe for "has this buyer a paid order".
+    index("orders_buyer_paid_idx")
+      .on(t.buyerUserId)
+      .where(sql`status = 'paid'`),
+    index("orders_refcode_id_idx").on(t.refcodeId),
+    check("orders_amount_positive", sql`amount_minor > 0`),
+  ],
+);
+
+/** Current credit per (user, currency); the check constraint makes an overdraft impossible. */
+export const creditBalances = pgTable(
+  "credit_balances",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    currency: text("currency").notNull(),
+    balanceMinor: minorUnits("balance_minor").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.currency] }),
+    check("credit_balance_non_negative", sql`balance_minor >= 0`),
+  ],
+);
+
+/** Every credit movement; a balance is always the sum of its entries. */
+export const creditEntries = pgTable(
+  "credit_entries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    currency: text("currency").notNull(),
+    amountMinor: minorUnits("amount_minor").notNull(),
+    kind: text("kind", { enum: ["grant", "order_payment"] }).notNull(),
+    orderReference: text("order_reference"),
+    actor: text("actor").notNull(),
+    note: text("note"),
+    createdAt: moment("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("credit_entries_user_idx").on(t.userId, t.currency),
+    // An order is debited at most once, whatever races the API sees.
+    uniqueIndex("credit_entries_order_payment_key")
+      .on(t.orderReference)
+      .where(sql`kind = 'order_payment'`),
+  ],
+);

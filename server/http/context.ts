@@ -1,0 +1,24 @@
+import type { Logger } from "pino";
+import type { Address } from "viem";
+
+export interface SessionInfo {
+  userId: string;
+  wallet: Address;
+  /** Hash of the cookie token, to end exactly this session. */
+  tokenHash: Buffer;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  name: string;
+}
+
+/** Hono's per-request variables. */
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    logger: Logger;
+    session: SessionInfo | undefined;
+    apiKey: ApiKeyInfo | undefined;
+  };
+}

@@ -1,0 +1,95 @@
+// Starts the server: database (embedded unless DATABASE_URL), migrations, chain, HTTP.
+import { join } from "node:path";
+import { type ServerType, serve } from "@hono/node-server";
+import { loadDeployment } from "../deployments/load.ts";
+import type { Deployment } from "../deployments/schema.ts";
+import { readLocalChain } from "../scripts/lib/local-chain.ts";
+import { dataDir } from "../scripts/lib/paths.ts";
+import { createApp, type ServerApp } from "./app.ts";
+import { createAdminCheck } from "./auth/admin.ts";
+import { connectChain } from "./chain.ts";
+import { ConfigError, type ServerConfig } from "./config.ts";
+import { openDatabase, runMigrations } from "./db/client.ts";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "./db/embedded.ts";
+import type { AppDeps } from "./deps.ts";
+import { createLogger } from "./http/logging.ts";
+import { createMetrics } from "./http/metrics.ts";
+import { noRewards, type RewardHook } from "./rewards/hook.ts";
+
+export interface RunningServer {
+  url: string;
+  databaseUrl: string;
+  deps: AppDeps;
+  app: ServerApp;
+  stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** The deployment to serve; defaults to deployments/<NETWORK>.json. */
+  deployment?: Deployment;
+  rewards?: RewardHook;
+}
+
+export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const rpcUrl = config.rpcUrl ?? readLocalChain()?.rpcUrl;
+  if (!rpcUrl)
+    throw new ConfigError(["RPC_URL: not set, and no local chain is running (start one with `npm run chain`)"]);
+  const deployment = options.deployment ?? loadDeployment(config.network);
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(join(dataDir, "postgres"));
+    databaseUrl = embedded.url;
+    logger.info({ port: embedded.port }, "embedded PostgreSQL started");
+  }
+  const database = openDatabase(databaseUrl, { max: config.dbPoolMax });
+  try {
+    await runMigrations(database);
+  } catch (error) {
+    await database.close();
+    await embedded?.stop();
+    throw error;
+  }
+
+  const chain = connectChain(rpcUrl, deployment);
+  const deps: AppDeps = {
+    config,
+    database,
+    db: database.db,
+    logger,
+    chain,
+    metrics: createMetrics(),
+    isAdmin: createAdminCheck(chain, config.adminWallets, config.adminRoleCacheSeconds),
+    rewards: options.rewards ?? noRewards,
+  };
+  const serverApp = createApp(deps);
+  const server = await new Promise<ServerType>((resolve) => {
+    const started = serve({ fetch: serverApp.app.fetch, hostname: config.host, port: config.port }, () =>
+      resolve(started),
+    );
+  });
+  const { port } = server.address() as { port: number };
+  const url = `http://${config.host}:${port}`;
+  logger.info({ url }, "server listening");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    databaseUrl,
+    deps,
+    app: serverApp,
+    stop: () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // keep-alive sockets would hold close() open
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await serverApp.close();
+        await database.close();
+        await embedded?.stop();
+      })()),
+  };
+}
