@@ -2,7 +2,7 @@
 // everything; a restart finds the same contracts on the persisted chain.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -13,6 +13,7 @@ import { rootDir } from "./lib/paths.ts";
 
 const network = `start-test-${process.pid}`;
 const dataDir = mkdtempSync(join(tmpdir(), "refcodes-start-"));
+chmodSync(dataDir, 0o755); // as root, the embedded PostgreSQL runs as `postgres` and must enter it
 
 const children: ChildProcess[] = [];
 
@@ -69,6 +70,15 @@ describe("npm start", () => {
     const client = createPublicClient({ transport: http(rpcUrl) });
     assert.notEqual(await client.getCode({ address: proxy }), undefined);
 
+    // The server runs on the embedded database with its migrations applied.
+    const serverUrl = field(output, "server");
+    assert.match(serverUrl ?? "", /^http:\/\/127\.0\.0\.1:\d+$/);
+    const ready = await fetch(`${serverUrl}/readyz`);
+    assert.equal(ready.status, 200);
+    const nonce = (await (await fetch(`${serverUrl}/api/auth/nonce`)).json()) as { nonce: string };
+    assert.match(nonce.nonce, /^[0-9a-f]{32}$/);
+    assert.ok(existsSync(join(dataDir, "postgres", "data", "PG_VERSION")), "the database lives in the data dir");
+
     first.child.kill("SIGINT");
     assert.equal(await first.exited, 0);
     await assert.rejects(client.getChainId(), "the chain stopped with npm start");
@@ -78,6 +88,15 @@ describe("npm start", () => {
     const again = await second.running;
     assert.match(again, /contracts already deployed/);
     assert.equal(field(again, "ReferralRewards"), proxy);
+    // The second start reuses the database: the first run's nonce is still stored.
+    const pg = await import("pg");
+    const credentials = JSON.parse(readFileSync(join(dataDir, "postgres", "credentials.json"), "utf8"));
+    const port = /embedded PostgreSQL 18 on 127\.0\.0\.1:(\d+)/.exec(again)?.[1];
+    const db = new pg.default.Client({ host: "127.0.0.1", port: Number(port), ...credentials, database: "postgres" });
+    await db.connect();
+    const stored = await db.query("select 1 from siwe_nonces where nonce = $1", [nonce.nonce]);
+    await db.end();
+    assert.equal(stored.rowCount, 1);
     second.child.kill("SIGINT");
     assert.equal(await second.exited, 0);
   });

@@ -1,6 +1,7 @@
 // `npm start`: the whole system on embedded defaults. At this stage: a local anvil (unless
 // RPC_URL is set) whose state persists in .data/, the contracts deployed if they are not there
-// yet, and the addresses printed. Ctrl-C stops everything this script started.
+// yet, an embedded PostgreSQL (unless DATABASE_URL is set) with its data in .data/postgres, and
+// the server with its migrations applied. Ctrl-C stops everything this script started.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
@@ -11,11 +12,18 @@ import { deployReferralRewards } from "./lib/deploy.ts";
 import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
 import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
 import { dataDir } from "./lib/paths.ts";
+import { ConfigError, loadConfig } from "../server/config.ts";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "../server/db/embedded.ts";
+import { type RunningServer, startServer } from "../server/server.ts";
 
 const network = process.env.NETWORK ?? LOCAL_NETWORK;
 let anvil: Anvil | undefined;
+let postgres: EmbeddedDatabase | undefined;
+let server: RunningServer | undefined;
 
 async function stop(code = 0) {
+  await server?.stop();
+  await postgres?.stop();
   if (anvil) {
     clearLocalChain(anvil.process.pid ?? 0);
     await anvil.stop(); // anvil writes its state file on exit
@@ -58,8 +66,23 @@ try {
     writeDeployment(deployment);
   }
 
+  // Validate the server's configuration before starting anything that takes time.
+  const serverConfig = loadConfig({ ...process.env, RPC_URL: settings.rpcUrl, NETWORK: network });
+  if (!serverConfig.databaseUrl) {
+    const started = performance.now();
+    postgres = await startEmbeddedPostgres(join(dataDir, "postgres"));
+    console.log(
+      `embedded PostgreSQL ready in ${Math.round(performance.now() - started)} ms (data in ${join(dataDir, "postgres")})`,
+    );
+  }
+  const databaseUrl = serverConfig.databaseUrl ?? postgres!.url;
+  server = await startServer({ ...serverConfig, databaseUrl }, { deployment });
+  const database = postgres ? `embedded PostgreSQL 18 on 127.0.0.1:${postgres.port}` : "DATABASE_URL";
+
   console.log(`
 Refcodes is running
+  server            ${server.url}   (API reference ${server.url}/api/docs, metrics ${server.url}/metrics)
+  database          ${database}   (migrations applied)
   chain RPC         ${settings.rpcUrl}${anvil ? `   (ws ${anvil.wsUrl}; anvil, state in ${join(dataDir, "anvil")})` : ""}
   chain id          ${deployment.chainId}
   ReferralRewards   ${deployment.proxy}   (implementation ${deployment.implementation})
@@ -69,6 +92,6 @@ Refcodes is running
   deployment file   deployments/${network}.json
 Ctrl-C stops everything.`);
 } catch (error) {
-  console.error(`npm start failed: ${(error as Error).message}`);
+  console.error(`npm start failed: ${error instanceof ConfigError ? error.message : (error as Error).message}`);
   await stop(1);
 }

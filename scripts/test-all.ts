@@ -65,17 +65,22 @@ async function forgeSuite() {
 }
 
 /** node --test with a TAP copy for counting; the spec reporter goes to the console. */
-async function nodeSuite(name: string, patterns: string[]) {
+async function nodeSuite(name: string, patterns: string[], env?: NodeJS.ProcessEnv) {
   const tapFile = join(resultsDir, `${name}.tap`);
-  const { code } = await run(process.execPath, [
-    "--test",
-    "--test-concurrency=1",
-    "--test-reporter=spec",
-    "--test-reporter-destination=stdout",
-    "--test-reporter=tap",
-    `--test-reporter-destination=${tapFile}`,
-    ...patterns,
-  ]);
+  const { code } = await run(
+    process.execPath,
+    [
+      "--test",
+      "--test-concurrency=1",
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=tap",
+      `--test-reporter-destination=${tapFile}`,
+      "--test-timeout=300000",
+      ...patterns,
+    ],
+    env ? { env } : {},
+  );
   const tap = readFileSync(tapFile, "utf8");
   const count = (label: string) => Number(new RegExp(`^# ${label} (\\d+)$`, "m").exec(tap)?.[1] ?? 0);
   const passed = count("pass");
@@ -113,11 +118,20 @@ if (build.code !== 0) {
   results.push(await timed("lint", lintSuite));
   results.push(await timed("forge (test/contracts)", forgeSuite));
   results.push(await timed("hardhat (test/hardhat)", () => nodeSuite("hardhat", ["test/hardhat/*.test.ts"])));
+  // Server tests run on an embedded PostgreSQL by default; with DATABASE_URL set they run a
+  // second time against that server (CI does both).
+  const embeddedEnv = { DATABASE_URL: "" };
   results.push(
     await timed("unit (scripts, deployments)", () =>
-      nodeSuite("unit", ["scripts/**/*.test.ts", "deployments/**/*.test.ts"]),
+      nodeSuite("unit", ["scripts/**/*.test.ts", "deployments/**/*.test.ts"], embeddedEnv),
     ),
   );
+  results.push(
+    await timed("server (embedded PostgreSQL)", () => nodeSuite("server", ["server/**/*.test.ts"], embeddedEnv)),
+  );
+  if (process.env.DATABASE_URL) {
+    results.push(await timed("server (DATABASE_URL)", () => nodeSuite("server-database-url", ["server/**/*.test.ts"])));
+  }
 }
 
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
