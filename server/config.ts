@@ -3,16 +3,25 @@
 import { type Address, getAddress } from "viem";
 import { z } from "zod";
 
-const commaList = <T>(item: z.ZodType<T, any>) =>
-  z
-    .string()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((part) => part.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(item));
+const splitList = (value: string) =>
+  value
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+const commaList = <T>(item: z.ZodType<T, any>) => z.string().transform(splitList).pipe(z.array(item));
+
+/** An absolute URL with one of `protocols` (e.g. "https:"), and a host unless `hostOptional`
+ *  (postgresql:///db?host=/socket/dir); never throws on garbage. */
+const urlOf = (protocols: string[], options: { hostOptional?: boolean } = {}) =>
+  z.string().refine(
+    (value) => {
+      if (!URL.canParse(value)) return false;
+      const url = new URL(value);
+      return protocols.includes(url.protocol) && (options.hostOptional || url.host !== "");
+    },
+    `expected a URL starting with ${protocols.map((protocol) => `${protocol}//`).join(" or ")}`,
+  );
 
 const address = z
   .string()
@@ -25,16 +34,15 @@ const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   /** The public origin of the app and API; SIWE's domain and URI are checked against it. */
-  PUBLIC_URL: z.url().optional(),
-  DATABASE_URL: z
-    .url()
-    .refine((url) => /^postgres(ql)?:$/.test(new URL(url).protocol), "expected a postgres:// URL")
-    .optional(),
+  PUBLIC_URL: urlOf(["http:", "https:"]).optional(),
+  DATABASE_URL: urlOf(["postgres:", "postgresql:"], { hostOptional: true }).optional(),
   DB_POOL_MAX: positiveInt(200).default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NETWORK: z.string().min(1).default("local"),
-  RPC_URL: z.url().optional(),
-  SIWE_CHAIN_IDS: commaList(positiveInt(Number.MAX_SAFE_INTEGER)).optional(),
+  RPC_URL: urlOf(["http:", "https:"]).optional(),
+  SIWE_CHAIN_IDS: commaList(positiveInt(Number.MAX_SAFE_INTEGER))
+    .refine((ids) => ids.length > 0, "list at least one chain id")
+    .optional(),
   SIWE_MAX_SKEW_SECONDS: positiveInt(3600).default(300),
   SESSION_TTL_HOURS: positiveInt(24 * 365).default(24 * 7),
   ADMIN_WALLETS: commaList(address).default([]),
@@ -42,6 +50,11 @@ const envSchema = z.object({
   REF_COOKIE_DAYS: positiveInt(3650).default(30),
   BEACON_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(2),
   BEACON_MAX_BATCH: positiveInt(100_000).default(2000),
+  /** Visit-beacon group commits running at once, each on its own pool connection. */
+  BEACON_MAX_IN_FLIGHT: positiveInt(32).default(3),
+  /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = none:
+   *  the client address is the socket's). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -64,6 +77,9 @@ export interface ServerConfig {
   refCookieMaxAgeSeconds: number;
   beaconFlushMs: number;
   beaconMaxBatch: number;
+  beaconMaxInFlight: number;
+  /** How many X-Forwarded-For hops to trust when deriving the client address. */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -75,16 +91,26 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; throws ConfigError naming every bad variable. Empty strings count as unset. */
+/** Parses the environment; throws ConfigError naming every bad variable (and each bad entry of a
+ *  list). Values are trimmed; empty ones count as unset. */
 export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
-  const present = Object.fromEntries(Object.entries(rawEnv).filter(([, value]) => value !== undefined && value !== ""));
+  const present = Object.fromEntries(
+    Object.entries(rawEnv)
+      .map(([name, value]) => [name, value?.trim()] as const)
+      .filter((entry): entry is readonly [string, string] => entry[1] !== undefined && entry[1] !== ""),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? "environment");
-        const value = present[name];
-        return `${name}: ${issue.message}${value === undefined ? " (not set)" : ` (got ${JSON.stringify(value)})`}`;
+        const [key, index] = issue.path;
+        const name = String(key ?? "environment");
+        const raw = present[name];
+        if (typeof index === "number" && raw !== undefined) {
+          const entry = splitList(raw)[index];
+          return `${name}: entry ${index + 1} ${JSON.stringify(entry)}: ${issue.message}`;
+        }
+        return `${name}: ${issue.message}${raw === undefined ? " (not set)" : ` (got ${JSON.stringify(raw)})`}`;
       }),
     );
   }
@@ -106,6 +132,8 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
     refCookieMaxAgeSeconds: env.REF_COOKIE_DAYS * 86_400,
     beaconFlushMs: env.BEACON_FLUSH_MS,
     beaconMaxBatch: env.BEACON_MAX_BATCH,
+    beaconMaxInFlight: env.BEACON_MAX_IN_FLIGHT,
+    trustProxyHops: env.TRUST_PROXY,
   };
 }
 

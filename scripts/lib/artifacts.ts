@@ -11,6 +11,8 @@ export const contractSources = {
   ReferralRewardsV2: "contracts/mocks/ReferralRewardsV2.sol",
   ReferralRewardsBadLayout: "contracts/mocks/ReferralRewardsBadLayout.sol",
   PlainMintableToken: "contracts/mocks/PlainMintableToken.sol",
+  MockERC1271Wallet: "contracts/mocks/MockERC1271Wallet.sol",
+  MockERC1271WalletFactory: "contracts/mocks/MockERC1271Wallet.sol",
   OriginalReferralRewards: "contracts/mocks/baseline/OriginalReferralRewards.sol",
   ERC1967Proxy: "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol",
 } as const;

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../db/client.ts";
 import { apiKeys } from "../db/schema.ts";
@@ -7,6 +7,9 @@ import { ApiError } from "../http/errors.ts";
 import { randomToken, sha256 } from "./tokens.ts";
 
 export const API_KEY_PREFIX = "rk_";
+
+/** How stale api_keys.last_used_at may be. */
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Creates a key for a host platform. The plaintext is returned once and never stored. */
 export async function createApiKey(db: Db, name: string): Promise<{ id: string; key: string; prefix: string }> {
@@ -19,7 +22,11 @@ export async function createApiKey(db: Db, name: string): Promise<{ id: string; 
   return { id: row!.id, key, prefix };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Revokes a live key; false when no live key has this id (including ids that are no UUID). */
 export async function revokeApiKey(db: Db, id: string): Promise<boolean> {
+  if (!UUID.test(id)) return false;
   const rows = await db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
@@ -45,16 +52,26 @@ export function listApiKeys(db: Db) {
 /** Host API authentication: `Authorization: Bearer rk_...`, matched by hash. */
 export function requireApiKey(db: Db): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer (rk_[\w-]{20,100})$/.exec(header);
-    if (!match) throw new ApiError(401, "api_key_required", "send the host API key as `Authorization: Bearer rk_...`");
+    // The scheme is case-insensitive (RFC 9110 §11.1); the key itself is not.
+    const [scheme, key, ...rest] = (c.req.header("authorization") ?? "").trim().split(/ +/);
+    const valid = scheme?.toLowerCase() === "bearer" && rest.length === 0 && /^rk_[\w-]{20,100}$/.test(key ?? "");
+    if (!valid) throw new ApiError(401, "api_key_required", "send the host API key as `Authorization: Bearer rk_...`");
     const [row] = await db
-      .update(apiKeys)
-      .set({ lastUsedAt: new Date() })
-      .where(and(eq(apiKeys.keyHash, sha256(match[1]!)), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id, name: apiKeys.name });
+      .select({ id: apiKeys.id, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyHash, sha256(key!)), isNull(apiKeys.revokedAt)));
     if (!row) throw new ApiError(401, "api_key_invalid", "the API key is unknown or revoked");
-    c.set("apiKey", row);
+    // last_used_at to the minute: a write on every request would serialise a host's concurrent
+    // calls on this one row's lock.
+    const now = new Date();
+    const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+    if (!row.lastUsedAt || row.lastUsedAt < stale) {
+      await db
+        .update(apiKeys)
+        .set({ lastUsedAt: now })
+        .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
+    }
+    c.set("apiKey", { id: row.id, name: row.name });
     await next();
   };
 }

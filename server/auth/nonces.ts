@@ -1,24 +1,37 @@
 import { randomBytes } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { siweNonces } from "../db/schema.ts";
+import { throttled } from "./tokens.ts";
 
 export const NONCE_TTL_SECONDS = 600;
 
+/** Expired nonces are deleted now and then as new ones are issued, so the table stays small. */
+const purgeNowAndThen = throttled(purgeExpiredNonces, 60_000);
+
 /** 128 random bits as hex: SIWE wants at least 8 alphanumeric characters. */
 export async function issueNonce(db: Db, now = new Date()): Promise<{ nonce: string; expiresAt: Date }> {
+  await purgeNowAndThen(db);
   const nonce = randomBytes(16).toString("hex");
   const expiresAt = new Date(now.getTime() + NONCE_TTL_SECONDS * 1000);
   await db.insert(siweNonces).values({ nonce, expiresAt });
   return { nonce, expiresAt };
 }
 
-/** Deletes the nonce if it exists and is live: true at most once per nonce, whatever the races. */
-export async function consumeNonce(db: Db, nonce: string): Promise<boolean> {
-  const rows = await db.execute(
-    sql`delete from ${siweNonces} where ${siweNonces.nonce} = ${nonce} and ${siweNonces.expiresAt} > now() returning 1`,
-  );
-  return (rows.rowCount ?? 0) > 0;
+/** Deletes the nonce if it exists and is live: its expiry at most once per nonce, whatever the
+ *  races; undefined when it is unknown, expired or already used. */
+export async function consumeNonce(db: Db, nonce: string): Promise<Date | undefined> {
+  const [row] = await db
+    .delete(siweNonces)
+    .where(and(eq(siweNonces.nonce, nonce), gt(siweNonces.expiresAt, sql`now()`)))
+    .returning({ expiresAt: siweNonces.expiresAt });
+  return row?.expiresAt;
+}
+
+/** Puts a consumed nonce back, unchanged: for a sign-in that failed on our side (chain outage),
+ *  so the same signed message can be retried. */
+export async function restoreNonce(db: Db, nonce: string, expiresAt: Date): Promise<void> {
+  await db.insert(siweNonces).values({ nonce, expiresAt }).onConflictDoNothing();
 }
 
 export async function purgeExpiredNonces(db: Db): Promise<number> {

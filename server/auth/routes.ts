@@ -42,13 +42,24 @@ export function authRoutes(deps: AppDeps) {
   const expected = siweExpectations(config, chain);
   const router = createRouter();
 
+  /** The session's admin flag only steers the UI (admin routes check again): an unreachable
+   *  chain must not fail a sign-in whose session is already created, so it reads as false. */
+  async function adminFlag(wallet: string) {
+    try {
+      return await deps.isAdmin(wallet as Hex);
+    } catch (error) {
+      deps.logger.warn({ err: error, wallet }, "admin check failed; the session reports isAdmin false");
+      return false;
+    }
+  }
+
   async function describe(userId: string, wallet: string) {
     const [user] = await db.select().from(users).where(eq(users.id, userId));
     return {
       userId,
       wallet,
       wallets: await walletsOf(db, userId),
-      isAdmin: await deps.isAdmin(wallet as Hex),
+      isAdmin: await adminFlag(wallet),
       referredByUserId: user?.referredByUserId ?? null,
       signupAttribution: user?.signupAttribution ?? "none",
       signupAttributionReason: user?.signupAttributionReason ?? null,
@@ -158,7 +169,7 @@ export function authRoutes(deps: AppDeps) {
       responses: { 204: { description: "Signed out (also when there was no session)" } },
     }),
     async (c) => {
-      await endSession(c, db);
+      await endSession(c, db, config);
       return c.body(null, 204);
     },
   );

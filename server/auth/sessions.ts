@@ -1,4 +1,4 @@
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, lte } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Address } from "viem";
@@ -7,9 +7,18 @@ import type { Db } from "../db/client.ts";
 import { sessions } from "../db/schema.ts";
 import type { AppEnv, SessionInfo } from "../http/context.ts";
 import { unauthorized } from "../http/errors.ts";
-import { randomToken, sha256 } from "./tokens.ts";
+import { randomToken, sha256, throttled } from "./tokens.ts";
 
 export const SESSION_COOKIE = "ring_session";
+
+/** Expired sessions are deleted now and then as new ones start. */
+const purgeNowAndThen = throttled((db: Db) => db.delete(sessions).where(lte(sessions.expiresAt, new Date())), 60_000);
+
+/** The cookie's attributes: not readable by scripts, not sent on cross-site subrequests, and
+ *  HTTPS-only unless the app runs on a loopback host. */
+function cookieOptions(config: ServerConfig) {
+  return { httpOnly: true, sameSite: "Lax", secure: !isLocalOrigin(config.publicUrl), path: "/" } as const;
+}
 
 /** Creates a server-side session and sets its cookie; the previous one, if any, is deleted (rotation). */
 export async function startSession(
@@ -20,6 +29,7 @@ export async function startSession(
 ): Promise<void> {
   const previous = getCookie(c, SESSION_COOKIE);
   if (previous) await db.delete(sessions).where(eq(sessions.tokenHash, sha256(previous)));
+  await purgeNowAndThen(db);
   const token = randomToken();
   await db.insert(sessions).values({
     tokenHash: sha256(token),
@@ -27,19 +37,15 @@ export async function startSession(
     wallet: user.wallet,
     expiresAt: new Date(Date.now() + config.sessionTtlSeconds * 1000),
   });
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: !isLocalOrigin(config.publicUrl),
-    path: "/",
-    maxAge: config.sessionTtlSeconds,
-  });
+  setCookie(c, SESSION_COOKIE, token, { ...cookieOptions(config), maxAge: config.sessionTtlSeconds });
+  c.set("session", { userId: user.userId, wallet: user.wallet, tokenHash: sha256(token) });
 }
 
-export async function endSession(c: Context<AppEnv>, db: Db): Promise<void> {
-  const session = await loadSession(c, db);
-  if (session) await db.delete(sessions).where(eq(sessions.tokenHash, session.tokenHash));
-  deleteCookie(c, SESSION_COOKIE, { path: "/" });
+/** Deletes the cookie's session server-side (live or expired) and clears the cookie. */
+export async function endSession(c: Context<AppEnv>, db: Db, config: ServerConfig): Promise<void> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await db.delete(sessions).where(eq(sessions.tokenHash, sha256(token)));
+  if (token !== undefined) deleteCookie(c, SESSION_COOKIE, cookieOptions(config));
   c.set("session", undefined);
 }
 

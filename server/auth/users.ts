@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, TransactionRollbackError } from "drizzle-orm";
 import type { Address } from "viem";
 import type { Db } from "../db/client.ts";
 import { users, wallets } from "../db/schema.ts";
@@ -23,8 +23,9 @@ export async function findOrCreateUserByWallet(db: Db, wallet: Address): Promise
         }
         return user!.id;
       })
-      .catch((error: Error) => {
-        if (error.name === "TransactionRollbackError") return undefined;
+      .catch((error: unknown) => {
+        // drizzle's rollback error is named "DrizzleError": match the class, not the name.
+        if (error instanceof TransactionRollbackError) return undefined;
         throw error;
       });
     if (created) return { userId: created, created: true };

@@ -1,13 +1,23 @@
 // EIP-4361 checks, each with its own error, before and after the signature itself.
-import { type Address, BaseError, getAddress, type Hex, HttpRequestError, TimeoutError } from "viem";
+import {
+  type Address,
+  BaseError,
+  getAddress,
+  type Hex,
+  HttpRequestError,
+  isAddressEqual,
+  recoverMessageAddress,
+  TimeoutError,
+} from "viem";
 import { parseSiweMessage, type SiweMessage } from "viem/siwe";
 import type { ChainContext } from "../chain.ts";
 import type { ServerConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { ApiError } from "../http/errors.ts";
-import { consumeNonce, NONCE_TTL_SECONDS } from "./nonces.ts";
+import { consumeNonce, NONCE_TTL_SECONDS, restoreNonce } from "./nonces.ts";
 
 const reject = (code: string, message: string) => new ApiError(401, code, message);
+const malformed = (message: string) => new ApiError(400, "siwe_malformed", message);
 
 export interface SiweExpectations {
   domain: string;
@@ -38,11 +48,25 @@ export function checkSiweMessage(
     message = {};
   }
   if (!message.address || !message.nonce || !message.uri || !message.domain || !message.chainId || !message.version) {
-    throw new ApiError(400, "siwe_malformed", "message is not an EIP-4361 sign-in message");
+    throw malformed("message is not an EIP-4361 sign-in message");
+  }
+  // viem parses a date-time that is not RFC 3339 as an invalid Date, which every comparison
+  // below would let through.
+  for (const [field, value] of [
+    ["Issued At", message.issuedAt],
+    ["Expiration Time", message.expirationTime],
+    ["Not Before", message.notBefore],
+  ] as const) {
+    if (value && Number.isNaN(value.getTime())) throw malformed(`${field} is not an RFC 3339 date-time`);
   }
   if (message.version !== "1") throw reject("siwe_version", `unsupported SIWE version ${message.version}`);
-  if (message.domain !== expected.domain) {
+  // Host names are case-insensitive; URL.host (the expectation) is lower-case already.
+  if (message.domain.toLowerCase() !== expected.domain) {
     throw reject("siwe_domain_mismatch", `message domain ${message.domain} is not ${expected.domain}`);
+  }
+  const expectedScheme = new URL(expected.origin).protocol.slice(0, -1);
+  if (message.scheme && message.scheme.toLowerCase() !== expectedScheme) {
+    throw reject("siwe_domain_mismatch", `message scheme ${message.scheme} is not ${expectedScheme}`);
   }
   let origin: string;
   try {
@@ -74,9 +98,45 @@ export function checkSiweMessage(
   return { ...(message as SiweMessage), address: getAddress(message.address), nonce: message.nonce };
 }
 
+const isNetworkError = (error: unknown) =>
+  error instanceof BaseError && Boolean(error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError));
+
+class ChainUnavailable extends ApiError {
+  constructor() {
+    super(503, "chain_unavailable", "cannot reach the chain to verify the signature; try again");
+  }
+}
+
 /**
- * Verifies a sign-in: the claims, then the nonce (consumed atomically, so a replay fails), then
- * the signature through viem's public client, which covers EOAs, ERC-1271 and ERC-6492 wallets.
+ * True when `signature` is `address`'s over `message`. An EOA's is checked locally (no RPC call:
+ * it also works while the chain is unreachable); a contract wallet's through viem's public
+ * client (ERC-1271 when deployed, ERC-6492 when counterfactual). viem reports a failed call as
+ * an invalid signature, so a negative answer is double-checked against an outage.
+ */
+async function signatureValid(chain: ChainContext, address: Address, message: string, signature: Hex) {
+  try {
+    if (isAddressEqual(await recoverMessageAddress({ message, signature }), address)) return true;
+  } catch {
+    // not a plain ECDSA signature: a contract wallet's
+  }
+  try {
+    if (await chain.client.verifyMessage({ address, message, signature })) return true;
+  } catch (error) {
+    if (isNetworkError(error)) throw new ChainUnavailable();
+    return false;
+  }
+  try {
+    await chain.client.getChainId();
+  } catch (error) {
+    if (isNetworkError(error)) throw new ChainUnavailable();
+  }
+  return false;
+}
+
+/**
+ * Verifies a sign-in: the claims, then the nonce (consumed atomically, so a replay fails and a
+ * bad signature spends it), then the signature. When the chain cannot be reached, the nonce is
+ * put back and the answer is 503, so the same signed message can be retried.
  */
 export async function verifySiwe(
   db: Db,
@@ -85,22 +145,16 @@ export async function verifySiwe(
   input: { message: string; signature: Hex },
 ): Promise<{ address: Address; chainId: number }> {
   const message = checkSiweMessage(input.message, expected);
-  if (!(await consumeNonce(db, message.nonce))) {
+  const nonceExpiry = await consumeNonce(db, message.nonce);
+  if (!nonceExpiry) {
     throw reject("siwe_nonce_invalid", "nonce is unknown, expired or already used; request a new one");
   }
-  let valid = false;
+  let valid: boolean;
   try {
-    valid = await chain.client.verifyMessage({
-      address: message.address,
-      message: input.message,
-      signature: input.signature,
-    });
+    valid = await signatureValid(chain, message.address, input.message, input.signature);
   } catch (error) {
-    // An unreachable RPC is our outage, not a bad signature.
-    if (error instanceof BaseError && error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError)) {
-      throw new ApiError(503, "chain_unavailable", "cannot reach the chain to verify the signature; try again");
-    }
-    valid = false;
+    if (error instanceof ChainUnavailable) await restoreNonce(db, message.nonce, nonceExpiry);
+    throw error;
   }
   if (!valid) throw reject("siwe_bad_signature", `signature is not valid for ${message.address}`);
   return { address: message.address, chainId: message.chainId };

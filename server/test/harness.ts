@@ -87,7 +87,9 @@ export async function startTestStack(options: { env?: RawEnv; rewards?: RewardHo
   }
 }
 
-async function stopEmbedded() {
+/** Stops the per-process embedded server, if one was started: a test file that uses
+ *  createTestDatabase without a stack calls it in `after` (a stack's stop() does already). */
+export async function stopEmbedded() {
   const running = embedded;
   embedded = undefined;
   if (running) await (await running.catch(() => undefined))?.stop();
