@@ -162,7 +162,7 @@ describe("loadConfig", () => {
       ["DB_POOL_MAX", "201"],
       ["SIWE_MAX_SKEW_SECONDS", "3601"],
       ["ADMIN_ROLE_CACHE_SECONDS", "-1"],
-      ["REF_COOKIE_DAYS", "3651"],
+      ["REF_COOKIE_DAYS", "401"],
       ["SIWE_CHAIN_IDS", "0"],
     ] as const) {
       const problems = problemsOf({ [name]: value });

@@ -47,7 +47,8 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: positiveInt(24 * 365).default(24 * 7),
   ADMIN_WALLETS: commaList(address).default([]),
   ADMIN_ROLE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
-  REF_COOKIE_DAYS: positiveInt(3650).default(30),
+  /** Browsers cap cookie lifetimes at 400 days (RFC 6265bis). */
+  REF_COOKIE_DAYS: positiveInt(400).default(30),
   BEACON_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(2),
   BEACON_MAX_BATCH: positiveInt(100_000).default(2000),
   /** Visit-beacon group commits running at once, each on its own pool connection. */

@@ -26,7 +26,8 @@ export function createRouter() {
     defaultHook: (result, c) => {
       if (result.success) return;
       const issues = result.error.issues.map((issue) => ({
-        path: [result.target, ...issue.path].join("."),
+        // Hono calls the JSON body "json"; clients know it as the body.
+        path: [result.target === "json" ? "body" : result.target, ...issue.path].join("."),
         message: issue.message,
       }));
       return c.json(

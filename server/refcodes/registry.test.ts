@@ -160,7 +160,7 @@ describe("creating codes", () => {
     assert.equal(othersWallet.status, 403);
     const malformed = await client.post("/api/refcodes", { wallet: "0x1234" });
     assert.equal(malformed.status, 400);
-    assert.match(malformed.body.message, /^json\.wallet: expected a 0x-prefixed 20-byte address/);
+    assert.match(malformed.body.message, /^body\.wallet: expected a 0x-prefixed 20-byte address/);
 
     await linkWallet(client, second);
     const linked = await client.post("/api/refcodes", { wallet: second.address.toLowerCase(), vanity: "Second" });

@@ -78,13 +78,22 @@ export interface TestStack {
 export async function startTestStack(options: { env?: RawEnv; rewards?: RewardHook } = {}): Promise<TestStack> {
   const anvil = await startAnvil();
   const cleanup: (() => Promise<void>)[] = [() => anvil.stop()];
+  activeStacks++;
   try {
     return await startOnChain(anvil, cleanup, options);
   } catch (error) {
     for (const step of cleanup.reverse()) await step().catch(() => {});
-    await stopEmbedded();
+    await releaseStack();
     throw error;
   }
+}
+
+/** Stacks of this process still running; the shared embedded server stops with the last one. */
+let activeStacks = 0;
+
+async function releaseStack() {
+  activeStacks--;
+  if (activeStacks === 0) await stopEmbedded();
 }
 
 /** Stops the per-process embedded server, if one was started: a test file that uses
@@ -130,7 +139,7 @@ async function startOnChain(
       await server.stop();
       await database.drop();
       await anvil.stop();
-      await stopEmbedded();
+      await releaseStack();
     },
   };
 }
