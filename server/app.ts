@@ -1,7 +1,7 @@
 // Builds the Hono application from its dependencies. No I/O happens here; see main.ts.
 import { Scalar } from "@scalar/hono-api-reference";
 import { sql } from "drizzle-orm";
-import { bodyLimit } from "hono/body-limit";
+import { bodyLimit } from "./http/body-limit.ts";
 import { HTTPException } from "hono/http-exception";
 import { authRoutes } from "./auth/routes.ts";
 import { creditRoutes } from "./credit/routes.ts";
@@ -15,7 +15,9 @@ import { refcodeRoutes } from "./refcodes/routes.ts";
 import { appPages } from "./pages.ts";
 import { createRefcodeCache } from "./refcodes/cache.ts";
 import { type VisitBeacon, createVisitBeacon } from "./visits/beacon.ts";
+import { schedulePurge } from "./visits/purge.ts";
 import { visitRoutes } from "./visits/routes.ts";
+import { utcDayNumber, utcDayString } from "./visits/visitor.ts";
 
 export interface ServerApp {
   app: ReturnType<typeof createRouter>;
@@ -28,6 +30,11 @@ export function createApp(deps: AppDeps): ServerApp {
   const app = createRouter();
   const codes = createRefcodeCache(deps.db);
   const beacon = createVisitBeacon(deps, codes);
+  const stopPurge = schedulePurge(
+    deps.db,
+    () => utcDayString(utcDayNumber(beacon.now())),
+    (error) => deps.logger.warn({ err: error }, "purging old visitor rows failed"),
+  );
 
   app.use("*", requestLogging(deps.logger));
   app.use("*", deps.metrics.middleware);
@@ -100,6 +107,9 @@ export function createApp(deps: AppDeps): ServerApp {
   return {
     app,
     beacon,
-    close: () => beacon.close(),
+    close: () => {
+      stopPurge();
+      return beacon.close();
+    },
   };
 }

@@ -18,9 +18,12 @@ export function requestLogging(logger: Logger): MiddlewareHandler<AppEnv> {
     const child = logger.child({ requestId });
     c.set("requestId", requestId);
     c.set("logger", child);
+    // Set before the response exists, so c.json/c.body include it as is; setting a header on a
+    // finished response makes Hono copy it into a streamed Response (several times slower).
+    c.header("X-Request-Id", requestId);
     const start = performance.now();
     await next();
-    c.header("X-Request-Id", requestId);
+    if (!c.res.headers.has("X-Request-Id")) c.header("X-Request-Id", requestId);
     const status = c.res.status;
     const line = { method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - start) };
     if (status >= 500) child.error(line, "request failed");

@@ -121,7 +121,7 @@ describe("creating codes", () => {
       ["SUP-PORT", "reserved_code", `"SUP-PORT" is reserved; choose another code`],
       ["refcodes", "reserved_code", `"refcodes" is reserved; choose another code`],
       ["undefined", "reserved_code", `"undefined" is reserved; choose another code`],
-      [42, "invalid_request", /^json\.vanity: /],
+      [42, "invalid_request", /^body\.vanity: /],
     ];
     for (const [vanity, error, message] of cases) {
       const response = await client.post("/api/refcodes", { vanity });
