@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "./config.ts";
@@ -81,7 +82,8 @@ describe("server foundation", () => {
     );
     try {
       const rows = await second.deps.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      assert.equal((rows.rows[0] as { n: number }).n, 1);
+      const journal = JSON.parse(readFileSync(new URL("./db/migrations/meta/_journal.json", import.meta.url), "utf8"));
+      assert.equal((rows.rows[0] as { n: number }).n, journal.entries.length);
       assert.equal((await fetch(`${second.url}/readyz`)).status, 200);
     } finally {
       await second.stop();

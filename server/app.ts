@@ -12,6 +12,7 @@ import { createRouter } from "./http/openapi.ts";
 import { hostRoutes, orderRoutes } from "./orders/routes.ts";
 import { firstTouch } from "./refcodes/first-touch.ts";
 import { refcodeRoutes } from "./refcodes/routes.ts";
+import { rewardRoutes } from "./rewards/routes.ts";
 import { appPages } from "./pages.ts";
 import { createRefcodeCache } from "./refcodes/cache.ts";
 import { type VisitBeacon, createVisitBeacon } from "./visits/beacon.ts";
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps): ServerApp {
   app.route("/api/refcodes", refcodeRoutes(deps, codes));
   app.route("/api", orderRoutes(deps));
   app.route("/api", creditRoutes(deps));
+  app.route("/api", rewardRoutes(deps));
   app.route("/api/v1", hostRoutes(deps));
 
   app.doc31("/api/openapi.json", {

@@ -55,6 +55,11 @@ const envSchema = z.object({
   BEACON_MAX_IN_FLIGHT: positiveInt(32).default(3),
   /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = none:
    *  the client address is the socket's). */
+  COMMISSION_DEFAULT_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
+  COMMISSION_MEMBERSHIP_BPS: z.coerce.number().int().min(0).max(10_000).default(2000),
+  COMMISSION_CAP_BPS: z.coerce.number().int().min(0).max(10_000).default(5000),
+  /** Fiat rewards are approved automatically this long after the payment (the refund window). */
+  FIAT_AUTO_APPROVE_HOURS: z.coerce.number().min(0).max(24 * 365).optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 
@@ -77,6 +82,8 @@ export interface ServerConfig {
   adminRoleCacheSeconds: number;
   refCookieMaxAgeSeconds: number;
   beaconFlushMs: number;
+  commission: { defaultBps: number; membershipBps: number; capBps: number };
+  fiatAutoApproveSeconds: number | undefined;
   beaconMaxBatch: number;
   beaconMaxInFlight: number;
   /** How many X-Forwarded-For hops to trust when deriving the client address. */
@@ -132,6 +139,13 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
     adminRoleCacheSeconds: env.ADMIN_ROLE_CACHE_SECONDS,
     refCookieMaxAgeSeconds: env.REF_COOKIE_DAYS * 86_400,
     beaconFlushMs: env.BEACON_FLUSH_MS,
+    commission: {
+      defaultBps: env.COMMISSION_DEFAULT_BPS,
+      membershipBps: env.COMMISSION_MEMBERSHIP_BPS,
+      capBps: env.COMMISSION_CAP_BPS,
+    },
+    fiatAutoApproveSeconds:
+      env.FIAT_AUTO_APPROVE_HOURS === undefined ? undefined : Math.round(env.FIAT_AUTO_APPROVE_HOURS * 3600),
     beaconMaxBatch: env.BEACON_MAX_BATCH,
     beaconMaxInFlight: env.BEACON_MAX_IN_FLIGHT,
     trustProxyHops: env.TRUST_PROXY,

@@ -14,7 +14,9 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from "./db/embedded.ts";
 import type { AppDeps } from "./deps.ts";
 import { createLogger } from "./http/logging.ts";
 import { createMetrics } from "./http/metrics.ts";
-import { noRewards, type RewardHook } from "./rewards/hook.ts";
+import type { RewardHook } from "./rewards/hook.ts";
+import { createLedgerHook } from "./rewards/ledger/hook.ts";
+import { createSizer } from "./rewards/ledger/sizer.ts";
 
 export interface RunningServer {
   url: string;
@@ -54,6 +56,19 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   }
 
   const chain = connectChain(rpcUrl, deployment);
+  const rewards =
+    options.rewards ??
+    createLedgerHook(
+      database.db,
+      createSizer(database.db, chain),
+      {
+        program: config.commission,
+        fiatAutoApproveSeconds: config.fiatAutoApproveSeconds,
+        token: deployment.token,
+        chainId: deployment.chainId,
+      },
+      logger,
+    );
   const deps: AppDeps = {
     config,
     database,
@@ -62,7 +77,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     chain,
     metrics: createMetrics(),
     isAdmin: createAdminCheck(chain, config.adminWallets, config.adminRoleCacheSeconds),
-    rewards: options.rewards ?? noRewards,
+    rewards,
   };
   const serverApp = createApp(deps);
   const server = await new Promise<ServerType>((resolve) => {

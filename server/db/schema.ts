@@ -11,6 +11,7 @@ import {
   index,
   integer,
   jsonb,
+  numeric,
   pgTable,
   primaryKey,
   text,
@@ -228,3 +229,104 @@ export const creditEntries = pgTable(
       .where(sql`kind = 'order_payment'`),
   ],
 );
+
+export const rewardStates = [
+  "pending_approval",
+  "approved",
+  "minting",
+  "minted",
+  "rejected",
+  "cancelled",
+  "failed",
+] as const;
+
+/** A referral reward: one per paid, attributed order (the order reference is the key everywhere). */
+export const rewards = pgTable(
+  "rewards",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orderReference: text("order_reference").notNull(),
+    /** keccak256(orderReference): the key of `paidOrders` on-chain. */
+    orderRef: text("order_ref").notNull(),
+    kind: text("kind", { enum: ["store", "membership"] }).notNull(),
+    refcodeId: uuid("refcode_id"),
+    referralCode: text("referral_code"),
+    referrerUserId: uuid("referrer_user_id").notNull(),
+    referrerWallet: text("referrer_wallet").notNull(),
+    refereeUserId: uuid("referee_user_id").notNull(),
+    baseAmountMinor: minorUnits("base_amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    commissionBps: integer("commission_bps").notNull(),
+    /** The reward in the order currency's minor units, rounded down. */
+    rewardMinor: minorUnits("reward_minor").notNull(),
+    /** `sized` once a fresh price converted it to tokens; `pending_price` until then. */
+    sizing: text("sizing", { enum: ["sized", "pending_price"] }).notNull(),
+    sizingError: text("sizing_error"),
+    /** The price used: `priceAnswer / 10^priceDecimals` currency units per token. */
+    priceAnswer: numeric("price_answer", { precision: 78, scale: 0 }),
+    priceDecimals: integer("price_decimals"),
+    priceSource: text("price_source"),
+    priceRound: text("price_round"),
+    priceAt: moment("price_at"),
+    /** Token amount in the token's smallest unit (wei), rounded down. */
+    tokenAmount: numeric("token_amount", { precision: 78, scale: 0 }),
+    token: text("token").notNull(),
+    chainId: integer("chain_id").notNull(),
+    rail: text("rail", { enum: ["fiat", "crypto"] }).notNull(),
+    state: text("state", { enum: rewardStates }).notNull(),
+    /** Fiat rail: approved automatically from this time on (the refund window), when configured. */
+    approveAfter: moment("approve_after"),
+    batchId: uuid("batch_id"),
+    txHash: text("tx_hash"),
+    txNonce: integer("tx_nonce"),
+    blockNumber: bigint("block_number", { mode: "number" }),
+    mintedAt: moment("minted_at"),
+    lastError: text("last_error"),
+    attempts: integer("attempts").notNull().default(0),
+    createdAt: moment("created_at").notNull().defaultNow(),
+    updatedAt: moment("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("rewards_order_reference_key").on(t.orderReference),
+    uniqueIndex("rewards_order_ref_key").on(t.orderRef),
+    index("rewards_state_idx").on(t.state, t.createdAt),
+    index("rewards_referrer_idx").on(t.referrerUserId, t.createdAt),
+  ],
+);
+
+/** Every state change of a reward, appended in the same transaction as the change. */
+export const rewardTransitions = pgTable(
+  "reward_transitions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    rewardId: uuid("reward_id")
+      .notNull()
+      .references(() => rewards.id),
+    fromState: text("from_state", { enum: rewardStates }),
+    toState: text("to_state", { enum: rewardStates }).notNull(),
+    actor: text("actor").notNull(),
+    reason: text("reason"),
+    at: moment("at").notNull().defaultNow(),
+  },
+  (t) => [index("reward_transitions_reward_idx").on(t.rewardId, t.id)],
+);
+
+/** Where the token price in a currency comes from. */
+export const priceSources = pgTable("price_sources", {
+  currency: text("currency").primaryKey(),
+  kind: text("kind", { enum: ["aggregator", "desk"] }).notNull(),
+  /** AggregatorV3 feed address (kind aggregator). */
+  feed: text("feed"),
+  maxAgeSeconds: integer("max_age_seconds").notNull().default(3600),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: moment("updated_at").notNull().defaultNow(),
+});
+
+/** Admin-set desk rates: `answer / 10^decimals` currency units per token. */
+export const deskRates = pgTable("desk_rates", {
+  currency: text("currency").primaryKey(),
+  answer: numeric("answer", { precision: 78, scale: 0 }).notNull(),
+  decimals: integer("decimals").notNull(),
+  setBy: text("set_by").notNull(),
+  setAt: moment("set_at").notNull().defaultNow(),
+});

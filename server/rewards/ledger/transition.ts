@@ -1,0 +1,66 @@
+// The only way a reward's state changes: a guarded UPDATE plus its audit row, in one transaction.
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../../db/client.ts";
+import { type rewardStates, rewards, rewardTransitions } from "../../db/schema.ts";
+
+export type RewardState = (typeof rewardStates)[number];
+export type RewardRow = typeof rewards.$inferSelect;
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+/** Which states each state may move to. Anything else is refused. */
+export const allowedTransitions: Record<RewardState, readonly RewardState[]> = {
+  pending_approval: ["approved", "rejected", "cancelled"],
+  approved: ["minting", "rejected", "cancelled"],
+  minting: ["minted", "failed", "approved"],
+  failed: ["approved", "minting", "rejected", "cancelled"],
+  minted: [],
+  rejected: [],
+  cancelled: [],
+};
+
+export const fromStatesOf = (to: RewardState) =>
+  (Object.keys(allowedTransitions) as RewardState[]).filter((from) => allowedTransitions[from].includes(to));
+
+export interface TransitionInput {
+  ids: string[];
+  to: RewardState;
+  actor: string;
+  reason?: string | null;
+  /** Only rewards in one of these states move (default: every state allowed to reach `to`). */
+  from?: readonly RewardState[];
+  /** Further columns set with the state. */
+  set?: Partial<typeof rewards.$inferInsert>;
+}
+
+/** Moves the rewards that are in an allowed state; returns the rows that moved. Call inside a transaction. */
+export async function transitionRewards(tx: Tx | Db, input: TransitionInput): Promise<RewardRow[]> {
+  if (input.ids.length === 0) return [];
+  const from = (input.from ?? fromStatesOf(input.to)).filter((state) => allowedTransitions[state].includes(input.to));
+  if (from.length === 0) return [];
+  const before = tx.$with("before").as(
+    tx
+      .select({ id: rewards.id, state: rewards.state })
+      .from(rewards)
+      .where(and(inArray(rewards.id, input.ids), inArray(rewards.state, from)))
+      .for("update"),
+  );
+  const moved = await tx
+    .with(before)
+    .update(rewards)
+    .set({ ...input.set, state: input.to, updatedAt: sql`now()` })
+    .from(before)
+    .where(eq(rewards.id, before.id))
+    .returning({ row: rewards, from: before.state });
+  if (moved.length > 0) {
+    await tx.insert(rewardTransitions).values(
+      moved.map(({ row, from: fromState }) => ({
+        rewardId: row.id,
+        fromState,
+        toState: input.to,
+        actor: input.actor,
+        reason: input.reason ?? null,
+      })),
+    );
+  }
+  return moved.map(({ row }) => row);
+}

@@ -1,0 +1,371 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { getAddress } from "viem";
+import { requireAdmin } from "../auth/require-admin.ts";
+import { requireSession, sessionOf } from "../auth/sessions.ts";
+import { rewards, rewardStates } from "../db/schema.ts";
+import type { AppDeps } from "../deps.ts";
+import { badRequest, notFound } from "../http/errors.ts";
+import { commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
+import { Address, Currency } from "../orders/schemas.ts";
+import { decideRewards } from "./ledger/approve.ts";
+import type { RewardRow } from "./ledger/transition.ts";
+import { InvalidDeskRateError, setDeskRate } from "./prices/desk.ts";
+import { InvalidPriceSourceError, setPriceSource } from "./prices/source.ts";
+
+const Reward = z
+  .object({
+    id: z.uuid(),
+    orderReference: z.string(),
+    orderRef: z.string().openapi({ description: "keccak256(orderReference), the key of paidOrders on-chain" }),
+    kind: z.enum(["store", "membership"]),
+    state: z.enum(rewardStates),
+    sizing: z.enum(["sized", "pending_price"]),
+    sizingError: z.string().nullable(),
+    referralCode: z.string().nullable(),
+    referrerWallet: z.string(),
+    baseAmountMinor: z.number().int(),
+    currency: z.string(),
+    commissionBps: z.number().int(),
+    rewardMinor: z.number().int(),
+    price: z
+      .object({
+        answer: z.string(),
+        decimals: z.number().int(),
+        source: z.string(),
+        round: z.string().nullable(),
+        at: z.iso.datetime(),
+      })
+      .nullable(),
+    tokenAmount: z.string().nullable().openapi({ description: "In the token's smallest unit (wei), rounded down" }),
+    token: z.string(),
+    chainId: z.number().int(),
+    rail: z.enum(["fiat", "crypto"]),
+    approveAfter: z.iso.datetime().nullable(),
+    txHash: z.string().nullable(),
+    blockNumber: z.number().int().nullable(),
+    mintedAt: z.iso.datetime().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .openapi("Reward");
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export function rewardJson(reward: RewardRow): z.infer<typeof Reward> {
+  return {
+    id: reward.id,
+    orderReference: reward.orderReference,
+    orderRef: reward.orderRef,
+    kind: reward.kind,
+    state: reward.state,
+    sizing: reward.sizing,
+    sizingError: reward.sizingError,
+    referralCode: reward.referralCode,
+    referrerWallet: reward.referrerWallet,
+    baseAmountMinor: reward.baseAmountMinor,
+    currency: reward.currency,
+    commissionBps: reward.commissionBps,
+    rewardMinor: reward.rewardMinor,
+    price:
+      reward.priceAnswer === null
+        ? null
+        : {
+            answer: reward.priceAnswer,
+            decimals: reward.priceDecimals!,
+            source: reward.priceSource!,
+            round: reward.priceRound,
+            at: reward.priceAt!.toISOString(),
+          },
+    tokenAmount: reward.tokenAmount,
+    token: reward.token,
+    chainId: reward.chainId,
+    rail: reward.rail,
+    approveAfter: iso(reward.approveAfter),
+    txHash: reward.txHash,
+    blockNumber: reward.blockNumber,
+    mintedAt: iso(reward.mintedAt),
+    lastError: reward.lastError,
+    createdAt: reward.createdAt.toISOString(),
+  };
+}
+
+const RewardList = z.object({ rewards: z.array(Reward) });
+const ListQuery = z.object({
+  state: z.enum(rewardStates).optional(),
+  sizing: z.enum(["sized", "pending_price"]).optional(),
+  referrer: Address.optional().openapi({ description: "Referrer wallet" }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+const Ids = z.object({
+  ids: z.array(z.uuid()).min(1).max(1000),
+  reason: z.string().trim().min(3).max(500).optional(),
+});
+const RejectBody = z.object({
+  ids: z.array(z.uuid()).min(1).max(1000),
+  reason: z.string().trim().min(3, "a reason of at least 3 characters is required").max(500),
+});
+const Decision = z.object({ moved: z.array(Reward), unchanged: z.array(z.uuid()) });
+
+export function rewardRoutes(deps: AppDeps) {
+  const { db } = deps;
+  const router = createRouter();
+  const adminErrors = { ...commonErrors, 401: errorResponse("Not signed in"), 403: errorResponse("Not an admin") };
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/rewards",
+      tags: ["rewards"],
+      summary: "My rewards as a referrer, newest first, with states and transactions",
+      middleware: [requireSession(db)] as const,
+      request: { query: ListQuery.pick({ state: true, limit: true, offset: true }) },
+      responses: {
+        200: { content: { "application/json": { schema: RewardList } }, description: "Rewards" },
+        ...commonErrors,
+        401: errorResponse("Not signed in"),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const where = [eq(rewards.referrerUserId, sessionOf(c).userId)];
+      if (query.state) where.push(eq(rewards.state, query.state));
+      const rows = await db
+        .select()
+        .from(rewards)
+        .where(and(...where))
+        .orderBy(desc(rewards.createdAt))
+        .limit(query.limit)
+        .offset(query.offset);
+      return c.json({ rewards: rows.map(rewardJson) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/admin/rewards",
+      tags: ["rewards", "admin"],
+      summary: "The reward queue, filtered by state, sizing and referrer",
+      middleware: [requireAdmin(deps)] as const,
+      request: { query: ListQuery },
+      responses: {
+        200: { content: { "application/json": { schema: RewardList } }, description: "Rewards" },
+        ...adminErrors,
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const where: SQL[] = [];
+      if (query.state) where.push(eq(rewards.state, query.state));
+      if (query.sizing) where.push(eq(rewards.sizing, query.sizing));
+      if (query.referrer) where.push(eq(rewards.referrerWallet, getAddress(query.referrer)));
+      const rows = await db
+        .select()
+        .from(rewards)
+        .where(and(...where))
+        .orderBy(desc(rewards.createdAt))
+        .limit(query.limit)
+        .offset(query.offset);
+      return c.json({ rewards: rows.map(rewardJson) }, 200);
+    },
+  );
+
+  const decide =
+    (decision: "approved" | "rejected") => async (ids: string[], reason: string | undefined, actor: string) => {
+      const moved = await decideRewards(db, { ids, decision, actor, reason: reason ?? null });
+      const movedIds = new Set(moved.map((reward) => reward.id));
+      return { moved: moved.map(rewardJson), unchanged: ids.filter((id) => !movedIds.has(id)) };
+    };
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/admin/rewards/approve",
+      tags: ["rewards", "admin"],
+      summary: "Approve many pending rewards in one transaction",
+      middleware: [requireAdmin(deps)] as const,
+      request: { body: { content: { "application/json": { schema: Ids } }, required: true } },
+      responses: {
+        200: {
+          content: { "application/json": { schema: Decision } },
+          description: "Approved; `unchanged` were not pending",
+        },
+        ...adminErrors,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      return c.json(await decide("approved")(body.ids, body.reason, `admin:${sessionOf(c).wallet}`), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "post",
+      path: "/admin/rewards/reject",
+      tags: ["rewards", "admin"],
+      summary: "Reject rewards (a reason is required); minted ones cannot be rejected",
+      middleware: [requireAdmin(deps)] as const,
+      request: { body: { content: { "application/json": { schema: RejectBody } }, required: true } },
+      responses: {
+        200: {
+          content: { "application/json": { schema: Decision } },
+          description: "Rejected; `unchanged` could not be",
+        },
+        ...adminErrors,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      return c.json(await decide("rejected")(body.ids, body.reason, `admin:${sessionOf(c).wallet}`), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/admin/rewards/{id}",
+      tags: ["rewards", "admin"],
+      summary: "One reward",
+      middleware: [requireAdmin(deps)] as const,
+      request: { params: z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) }) },
+      responses: {
+        200: { content: { "application/json": { schema: Reward } }, description: "The reward" },
+        ...adminErrors,
+        404: errorResponse("No such reward"),
+      },
+    }),
+    async (c) => {
+      const [row] = await db
+        .select()
+        .from(rewards)
+        .where(inArray(rewards.id, [c.req.valid("param").id]));
+      if (!row) throw notFound("reward_not_found", `no reward ${c.req.valid("param").id}`);
+      return c.json(rewardJson(row), 200);
+    },
+  );
+
+  const PriceSourceBody = z
+    .object({
+      kind: z.enum(["aggregator", "desk"]),
+      feed: Address.optional().openapi({ description: "AggregatorV3 feed (kind aggregator)" }),
+      maxAgeSeconds: z.number().int().positive().max(2_147_483_647).optional(),
+    })
+    .strict();
+  const CurrencyParam = z.object({ currency: Currency.openapi({ param: { name: "currency", in: "path" } }) });
+
+  router.openapi(
+    createRoute({
+      method: "put",
+      path: "/admin/price-sources/{currency}",
+      tags: ["prices", "admin"],
+      summary: "Set where the token price in a currency comes from",
+      middleware: [requireAdmin(deps)] as const,
+      request: {
+        params: CurrencyParam,
+        body: { content: { "application/json": { schema: PriceSourceBody } }, required: true },
+      },
+      responses: {
+        200: {
+          content: {
+            "application/json": {
+              schema: z.object({
+                currency: z.string(),
+                kind: z.string(),
+                feed: z.string().nullable(),
+                maxAgeSeconds: z.number(),
+              }),
+            },
+          },
+          description: "Saved",
+        },
+        ...adminErrors,
+      },
+    }),
+    async (c) => {
+      const { currency } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const updatedBy = `admin:${sessionOf(c).wallet}`;
+      if (body.kind === "aggregator" && !body.feed)
+        throw badRequest("feed_required", "an aggregator source needs `feed`");
+      try {
+        const row = await setPriceSource(
+          db,
+          body.kind === "aggregator"
+            ? {
+                currency,
+                kind: "aggregator",
+                feed: getAddress(body.feed!),
+                maxAgeSeconds: body.maxAgeSeconds,
+                updatedBy,
+              }
+            : { currency, kind: "desk", maxAgeSeconds: body.maxAgeSeconds, updatedBy },
+        );
+        return c.json(
+          { currency: row.currency, kind: row.kind, feed: row.feed, maxAgeSeconds: row.maxAgeSeconds },
+          200,
+        );
+      } catch (error) {
+        if (error instanceof InvalidPriceSourceError) throw badRequest("invalid_price_source", error.message);
+        throw error;
+      }
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "put",
+      path: "/admin/desk-rates/{currency}",
+      tags: ["prices", "admin"],
+      summary: "Set the desk rate: `answer / 10^decimals` currency units per token",
+      middleware: [requireAdmin(deps)] as const,
+      request: {
+        params: CurrencyParam,
+        body: {
+          content: {
+            "application/json": {
+              schema: z
+                .object({
+                  answer: z.string().regex(/^[1-9]\d{0,76}$/, "a positive integer as a string"),
+                  decimals: z.number().int().min(0).max(36),
+                })
+                .strict(),
+            },
+          },
+          required: true,
+        },
+      },
+      responses: {
+        200: {
+          content: {
+            "application/json": {
+              schema: z.object({ currency: z.string(), answer: z.string(), decimals: z.number() }),
+            },
+          },
+          description: "Saved",
+        },
+        ...adminErrors,
+      },
+    }),
+    async (c) => {
+      const { currency } = c.req.valid("param");
+      const body = c.req.valid("json");
+      try {
+        await setDeskRate(db, {
+          currency,
+          answer: BigInt(body.answer),
+          decimals: body.decimals,
+          setBy: `admin:${sessionOf(c).wallet}`,
+        });
+      } catch (error) {
+        if (error instanceof InvalidDeskRateError) throw badRequest("invalid_desk_rate", error.message);
+        throw error;
+      }
+      return c.json({ currency, answer: body.answer, decimals: body.decimals }, 200);
+    },
+  );
+
+  return router;
+}
