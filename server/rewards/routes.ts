@@ -172,56 +172,42 @@ export function rewardRoutes(deps: AppDeps) {
     },
   );
 
-  const decide =
-    (decision: "approved" | "rejected") => async (ids: string[], reason: string | undefined, actor: string) => {
-      const moved = await decideRewards(db, { ids, decision, actor, reason: reason ?? null });
-      const movedIds = new Set(moved.map((reward) => reward.id));
-      return { moved: moved.map(rewardJson), unchanged: ids.filter((id) => !movedIds.has(id)) };
-    };
-
-  router.openapi(
-    createRoute({
-      method: "post",
+  const decisions = [
+    {
       path: "/admin/rewards/approve",
-      tags: ["rewards", "admin"],
+      decision: "approved",
+      schema: Ids,
       summary: "Approve many pending rewards in one transaction",
-      middleware: [requireAdmin(deps)] as const,
-      request: { body: { content: { "application/json": { schema: Ids } }, required: true } },
-      responses: {
-        200: {
-          content: { "application/json": { schema: Decision } },
-          description: "Approved; `unchanged` were not pending",
-        },
-        ...adminErrors,
-      },
-    }),
-    async (c) => {
-      const body = c.req.valid("json");
-      return c.json(await decide("approved")(body.ids, body.reason, `admin:${sessionOf(c).wallet}`), 200);
+      description: "Approved; `unchanged` were not pending",
     },
-  );
-
-  router.openapi(
-    createRoute({
-      method: "post",
+    {
       path: "/admin/rewards/reject",
-      tags: ["rewards", "admin"],
+      decision: "rejected",
+      schema: RejectBody,
       summary: "Reject rewards (a reason is required); minted ones cannot be rejected",
-      middleware: [requireAdmin(deps)] as const,
-      request: { body: { content: { "application/json": { schema: RejectBody } }, required: true } },
-      responses: {
-        200: {
-          content: { "application/json": { schema: Decision } },
-          description: "Rejected; `unchanged` could not be",
-        },
-        ...adminErrors,
-      },
-    }),
-    async (c) => {
-      const body = c.req.valid("json");
-      return c.json(await decide("rejected")(body.ids, body.reason, `admin:${sessionOf(c).wallet}`), 200);
+      description: "Rejected; `unchanged` could not be",
     },
-  );
+  ] as const;
+  for (const { path, decision, schema, summary, description } of decisions) {
+    router.openapi(
+      createRoute({
+        method: "post",
+        path,
+        tags: ["rewards", "admin"],
+        summary,
+        middleware: [requireAdmin(deps)] as const,
+        request: { body: { content: { "application/json": { schema: schema as typeof Ids } }, required: true } },
+        responses: { 200: { content: { "application/json": { schema: Decision } }, description }, ...adminErrors },
+      }),
+      async (c) => {
+        const { ids, reason } = c.req.valid("json");
+        const actor = `admin:${sessionOf(c).wallet}`;
+        const moved = await decideRewards(db, { ids, decision, actor, reason: reason ?? null });
+        const movedIds = new Set(moved.map((reward) => reward.id));
+        return c.json({ moved: moved.map(rewardJson), unchanged: ids.filter((id) => !movedIds.has(id)) }, 200);
+      },
+    );
+  }
 
   router.openapi(
     createRoute({
