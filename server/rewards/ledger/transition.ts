@@ -1,5 +1,6 @@
 // The only way a reward's state changes: a guarded UPDATE plus its audit row, in one transaction.
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client.ts";
 import { type rewardStates, rewards, rewardTransitions } from "../../db/schema.ts";
 
@@ -29,7 +30,7 @@ export interface TransitionInput {
   /** Only rewards in one of these states move (default: every state allowed to reach `to`). */
   from?: readonly RewardState[];
   /** Further columns set with the state. */
-  set?: Partial<typeof rewards.$inferInsert>;
+  set?: PgUpdateSetSource<typeof rewards>;
 }
 
 /** Moves the rewards that are in an allowed state; returns the rows that moved. Call inside a transaction. */

@@ -1,0 +1,277 @@
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+import { eq, inArray, sql } from "drizzle-orm";
+import { type Address, type Hex, keccak256, parseEventLogs, toBytes } from "viem";
+import { referralRewardsAbi, rewardTokenAbi } from "../../../deployments/abi.ts";
+import { anvilKeys } from "../../../scripts/lib/anvil-accounts.ts";
+import { type Clients, connect } from "../../../scripts/lib/clients.ts";
+import { rewards, rewardTransitions } from "../../db/schema.ts";
+import { newAccount, startTestStack, type TestStack } from "../../test/harness.ts";
+import { type MinterContext, runMinter } from "./run.ts";
+
+let stack: TestStack;
+let operator: Clients;
+
+before(async () => {
+  stack = await startTestStack();
+  operator = await connect(stack.anvil.rpcUrl, anvilKeys.operator);
+});
+after(() => stack?.stop());
+
+const db = () => stack.server.deps.db;
+const deployment = () => stack.server.deps.chain.deployment;
+
+function minter(overrides: Partial<MinterContext> = {}): MinterContext {
+  return {
+    db: db(),
+    pool: stack.server.deps.database.pool,
+    logger: stack.server.deps.logger,
+    publicClient: operator.publicClient as never,
+    walletClient: operator.walletClient,
+    account: operator.account,
+    rewardsAddress: deployment().proxy,
+    batchSize: 100,
+    receiptTimeoutMs: 10_000,
+    maxAttempts: 5,
+    ...overrides,
+  };
+}
+
+/** `n` approved, sized rewards spread over `referrers` wallets (inserted as the ledger would leave them). */
+async function approvedRewards(n: number, referrers = 10) {
+  const wallets = Array.from({ length: referrers }, () => newAccount().address);
+  const rows = Array.from({ length: n }, (_, i) => {
+    const orderReference = `mint-${randomUUID()}`;
+    return {
+      orderReference,
+      orderRef: keccak256(toBytes(orderReference)),
+      kind: "store" as const,
+      referrerUserId: randomUUID(),
+      referrerWallet: wallets[i % referrers]!,
+      refereeUserId: randomUUID(),
+      baseAmountMinor: 10_000,
+      currency: "USD",
+      commissionBps: 1000,
+      rewardMinor: 1000,
+      sizing: "sized" as const,
+      tokenAmount: (BigInt(i + 1) * 10n ** 15n).toString(),
+      token: deployment().token,
+      chainId: deployment().chainId,
+      rail: "crypto" as const,
+      state: "approved" as const,
+    };
+  });
+  return db().insert(rewards).values(rows).returning();
+}
+
+async function onChain(orderRef: Hex) {
+  const [referrer, amount] = await operator.publicClient.readContract({
+    address: deployment().proxy,
+    abi: referralRewardsAbi,
+    functionName: "paymentOf",
+    args: [orderRef],
+  });
+  return { referrer, amount };
+}
+
+const balanceOf = (wallet: Address) =>
+  operator.publicClient.readContract({
+    address: deployment().token,
+    abi: rewardTokenAbi,
+    functionName: "balanceOf",
+    args: [wallet],
+  });
+
+async function statesOf(ids: string[]) {
+  const rows = await db().select({ state: rewards.state }).from(rewards).where(inArray(rewards.id, ids));
+  return rows.map((row) => row.state);
+}
+
+describe("batch minter", () => {
+  it("pays 250 approved rewards in 3 batch transactions, each exactly once", async () => {
+    const created = await approvedRewards(250, 25);
+    const summary = await runMinter(minter());
+    assert.equal(summary.ran, true);
+    assert.equal(summary.minted, 250);
+    assert.deepEqual(
+      summary.batches.map((b) => b.size),
+      [100, 100, 50],
+    );
+    const rows = await db()
+      .select()
+      .from(rewards)
+      .where(
+        inArray(
+          rewards.id,
+          created.map((r) => r.id),
+        ),
+      );
+    for (const row of rows) {
+      assert.equal(row.state, "minted");
+      assert.match(row.txHash ?? "", /^0x[0-9a-f]{64}$/);
+      assert.ok(row.blockNumber && row.blockNumber > 0);
+      const payment = await onChain(row.orderRef as Hex);
+      assert.equal(payment.referrer, row.referrerWallet);
+      assert.equal(payment.amount.toString(), row.tokenAmount);
+    }
+    // token balances equal the ledger's sums per referrer
+    const expected = new Map<string, bigint>();
+    for (const row of rows)
+      expected.set(row.referrerWallet, (expected.get(row.referrerWallet) ?? 0n) + BigInt(row.tokenAmount!));
+    for (const [wallet, sum] of expected) assert.equal(await balanceOf(wallet as Address), sum);
+    // audit trail: approved → minting → minted for each
+    const audit = await db().select().from(rewardTransitions).where(eq(rewardTransitions.rewardId, created[0]!.id));
+    assert.deepEqual(
+      audit.map((t) => [t.fromState, t.toState]),
+      [
+        ["approved", "minting"],
+        ["minting", "minted"],
+      ],
+    );
+    const again = await runMinter(minter());
+    assert.equal(again.batches.length, 0, "nothing left to pay");
+  });
+
+  it("reconciles an order already paid on-chain instead of paying or failing it", async () => {
+    const [same, other, fresh] = await approvedRewards(3);
+    // paid outside the minter: once with the ledger's terms, once with other terms
+    for (const [row, amount] of [
+      [same!, BigInt(same!.tokenAmount!)],
+      [other!, 1n],
+    ] as const) {
+      const hash = await operator.walletClient.writeContract({
+        address: deployment().proxy,
+        abi: referralRewardsAbi,
+        functionName: "payReferral",
+        args: [row.referrerWallet as Address, amount, row.orderRef as Hex],
+      });
+      await operator.publicClient.waitForTransactionReceipt({ hash });
+    }
+    const summary = await runMinter(minter());
+    assert.equal(summary.reconciled, 2);
+    assert.equal(summary.minted, 1);
+    const [sameRow] = await db().select().from(rewards).where(eq(rewards.id, same!.id));
+    const [otherRow] = await db().select().from(rewards).where(eq(rewards.id, other!.id));
+    assert.equal(sameRow!.state, "minted");
+    assert.equal(otherRow!.state, "failed");
+    assert.match(otherRow!.lastError ?? "", /differs from the ledger/);
+    assert.deepEqual(await statesOf([fresh!.id]), ["minted"]);
+    assert.equal((await onChain(other!.orderRef as Hex)).amount, 1n, "never paid a second time");
+  });
+
+  it("reconciles rows left in minting by a crashed run: paid ones to minted, unpaid ones paid once", async () => {
+    const rows = await approvedRewards(4);
+    const [paid, unpaid] = [rows.slice(0, 2), rows.slice(2)];
+    // A crash after the send: paid on-chain through a batch whose receipt was never recorded.
+    const hash = await operator.walletClient.writeContract({
+      address: deployment().proxy,
+      abi: referralRewardsAbi,
+      functionName: "payReferralBatch",
+      args: [
+        paid.map((row) => ({
+          orderRef: row.orderRef as Hex,
+          payment: (BigInt(row.referrerWallet) << 96n) | BigInt(row.tokenAmount!),
+        })),
+      ],
+    });
+    await operator.publicClient.waitForTransactionReceipt({ hash });
+    await db()
+      .update(rewards)
+      .set({
+        state: "minting",
+        txHash: sql`case when ${rewards.id} in (${sql.join(
+          paid.map((r) => sql`${r.id}::uuid`),
+          sql`, `,
+        )}) then ${hash} else null end`,
+      })
+      .where(
+        inArray(
+          rewards.id,
+          rows.map((r) => r.id),
+        ),
+      );
+    const summary = await runMinter(minter());
+    assert.equal(summary.ran, true);
+    assert.deepEqual(await statesOf(rows.map((r) => r.id)), ["minted", "minted", "minted", "minted"]);
+    const receipt = await operator.publicClient.getTransactionReceipt({ hash });
+    const [paidRow] = await db().select().from(rewards).where(eq(rewards.id, paid[0]!.id));
+    assert.equal(paidRow!.blockNumber, Number(receipt.blockNumber));
+    for (const row of unpaid) assert.equal((await onChain(row.orderRef as Hex)).amount.toString(), row.tokenAmount);
+  });
+
+  it("runs one minter at a time: two started together pay each reward once", async () => {
+    const rows = await approvedRewards(150, 15);
+    const [a, b] = await Promise.all([runMinter(minter()), runMinter(minter())]);
+    assert.equal(a.minted + b.minted, 150);
+    const hashes = [...a.batches, ...b.batches].map((batch) => batch.txHash!);
+    let paidEvents = 0;
+    for (const hash of hashes) {
+      const receipt = await operator.publicClient.getTransactionReceipt({ hash });
+      paidEvents += parseEventLogs({ abi: referralRewardsAbi, logs: receipt.logs, eventName: "ReferralPaid" }).length;
+    }
+    assert.equal(paidEvents, 150);
+    assert.deepEqual(new Set(await statesOf(rows.map((r) => r.id))), new Set(["minted"]));
+  });
+
+  it("does not run while another minter holds the lock", async () => {
+    const holder = await stack.server.deps.database.pool.connect();
+    try {
+      await holder.query("select pg_advisory_lock(hashtext('refcodes.minter'))");
+      const summary = await runMinter(minter());
+      assert.equal(summary.ran, false);
+      assert.equal(summary.reason, "another minter is running");
+    } finally {
+      await holder.query("select pg_advisory_unlock(hashtext('refcodes.minter'))");
+      holder.release();
+    }
+  });
+
+  it("keeps a reverted batch visible as failed with the error, and retries it after the backoff", async () => {
+    const admin = await connect(stack.anvil.rpcUrl, anvilKeys.deployer);
+    const send = async (functionName: "pause" | "unpause") =>
+      admin.publicClient.waitForTransactionReceipt({
+        hash: await admin.walletClient.writeContract({
+          address: deployment().proxy,
+          abi: referralRewardsAbi,
+          functionName,
+        }),
+      });
+    const [row] = await approvedRewards(1);
+    await send("pause");
+    try {
+      const summary = await runMinter(minter());
+      assert.equal(summary.failed, 1);
+    } finally {
+      await send("unpause");
+    }
+    const [failed] = await db().select().from(rewards).where(eq(rewards.id, row!.id));
+    assert.equal(failed!.state, "failed");
+    assert.match(failed!.lastError ?? "", /EnforcedPause/);
+    assert.equal((await onChain(row!.orderRef as Hex)).amount, 0n);
+
+    const early = await runMinter(minter());
+    assert.equal(early.minted, 0, "not retried before the backoff");
+    await db()
+      .update(rewards)
+      .set({ updatedAt: new Date(Date.now() - 3_600_000) })
+      .where(eq(rewards.id, row!.id));
+    const retried = await runMinter(minter());
+    assert.equal(retried.minted, 1);
+    assert.equal((await onChain(row!.orderRef as Hex)).amount.toString(), row!.tokenAmount);
+  });
+
+  it("marks a batch failed with the error when a payout cannot be encoded, and keeps it visible", async () => {
+    const [row] = await approvedRewards(1);
+    await db()
+      .update(rewards)
+      .set({ tokenAmount: (2n ** 96n).toString() })
+      .where(eq(rewards.id, row!.id)); // above uint96
+    const summary = await runMinter(minter());
+    assert.equal(summary.failed, 1);
+    const [failed] = await db().select().from(rewards).where(eq(rewards.id, row!.id));
+    assert.equal(failed!.state, "failed");
+    assert.match(failed!.lastError ?? "", /amount/);
+    await db().update(rewards).set({ state: "rejected" }).where(eq(rewards.id, row!.id)); // keep later runs clean
+  });
+});
