@@ -12,6 +12,8 @@ import { createRouter } from "./http/openapi.ts";
 import { hostRoutes, orderRoutes } from "./orders/routes.ts";
 import { firstTouch } from "./refcodes/first-touch.ts";
 import { refcodeRoutes } from "./refcodes/routes.ts";
+import { minterRoutes } from "./rewards/minter/routes.ts";
+import { createMinterService, type MinterService } from "./rewards/minter/service.ts";
 import { rewardRoutes } from "./rewards/routes.ts";
 import { appPages } from "./pages.ts";
 import { createRefcodeCache } from "./refcodes/cache.ts";
@@ -23,6 +25,7 @@ import { utcDayNumber, utcDayString } from "./visits/visitor.ts";
 export interface ServerApp {
   app: ReturnType<typeof createRouter>;
   beacon: VisitBeacon;
+  minter: MinterService;
   /** Flushes buffered work; call before closing the database. */
   close(): Promise<void>;
 }
@@ -31,6 +34,7 @@ export function createApp(deps: AppDeps): ServerApp {
   const app = createRouter();
   const codes = createRefcodeCache(deps.db);
   const beacon = createVisitBeacon(deps, codes);
+  const minter = createMinterService(deps);
   const stopPurge = schedulePurge(
     deps.db,
     () => utcDayString(utcDayNumber(beacon.now())),
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps): ServerApp {
   app.route("/api", orderRoutes(deps));
   app.route("/api", creditRoutes(deps));
   app.route("/api", rewardRoutes(deps));
+  app.route("/api", minterRoutes(deps, minter));
   app.route("/api/v1", hostRoutes(deps));
 
   app.doc31("/api/openapi.json", {
@@ -109,9 +114,11 @@ export function createApp(deps: AppDeps): ServerApp {
   return {
     app,
     beacon,
-    close: () => {
+    minter,
+    close: async () => {
       stopPurge();
-      return beacon.close();
+      await minter.close();
+      await beacon.close();
     },
   };
 }

@@ -59,7 +59,23 @@ const envSchema = z.object({
   COMMISSION_MEMBERSHIP_BPS: z.coerce.number().int().min(0).max(10_000).default(2000),
   COMMISSION_CAP_BPS: z.coerce.number().int().min(0).max(10_000).default(5000),
   /** Fiat rewards are approved automatically this long after the payment (the refund window). */
-  FIAT_AUTO_APPROVE_HOURS: z.coerce.number().min(0).max(24 * 365).optional(),
+  FIAT_AUTO_APPROVE_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .optional(),
+  /** The minter's wallet (OPERATOR_ROLE); on the local network anvil's account #1 by default. */
+  REFERRAL_MINTER_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "expected a 0x-prefixed 32-byte hex private key")
+    .optional(),
+  MINT_BATCH_SIZE: positiveInt(2000).default(200),
+  MINT_RECEIPT_TIMEOUT_SECONDS: positiveInt(3600).default(120),
+  /** Seconds between scheduled minter runs; 0 turns the schedule off. */
+  MINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  MINT_MAX_ATTEMPTS: positiveInt(100).default(5),
+  /** Bearer secret of GET /api/cron/refcodes-mint; the route is off without it. */
+  CRON_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 
@@ -84,6 +100,14 @@ export interface ServerConfig {
   beaconFlushMs: number;
   commission: { defaultBps: number; membershipBps: number; capBps: number };
   fiatAutoApproveSeconds: number | undefined;
+  minter: {
+    privateKey: `0x${string}` | undefined;
+    batchSize: number;
+    receiptTimeoutMs: number;
+    intervalSeconds: number;
+    maxAttempts: number;
+  };
+  cronSecret: string | undefined;
   beaconMaxBatch: number;
   beaconMaxInFlight: number;
   /** How many X-Forwarded-For hops to trust when deriving the client address. */
@@ -144,6 +168,14 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
       membershipBps: env.COMMISSION_MEMBERSHIP_BPS,
       capBps: env.COMMISSION_CAP_BPS,
     },
+    minter: {
+      privateKey: env.REFERRAL_MINTER_PRIVATE_KEY as `0x${string}` | undefined,
+      batchSize: env.MINT_BATCH_SIZE,
+      receiptTimeoutMs: env.MINT_RECEIPT_TIMEOUT_SECONDS * 1000,
+      intervalSeconds: env.MINT_INTERVAL_SECONDS,
+      maxAttempts: env.MINT_MAX_ATTEMPTS,
+    },
+    cronSecret: env.CRON_SECRET,
     fiatAutoApproveSeconds:
       env.FIAT_AUTO_APPROVE_HOURS === undefined ? undefined : Math.round(env.FIAT_AUTO_APPROVE_HOURS * 3600),
     beaconMaxBatch: env.BEACON_MAX_BATCH,

@@ -126,6 +126,7 @@ async function startOnChain(
     DATABASE_URL: database.url,
     RPC_URL: anvil.rpcUrl,
     PUBLIC_URL: "http://localhost:5173",
+    MINT_INTERVAL_SECONDS: "0", // tests run the minter explicitly
     ...options.env,
   });
   const server = await startServer(config, { deployment, ...(options.rewards ? { rewards: options.rewards } : {}) });
