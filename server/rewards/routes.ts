@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import { getAddress } from "viem";
 import { requireAdmin } from "../auth/require-admin.ts";
 import { requireSession, sessionOf } from "../auth/sessions.ts";
@@ -113,6 +113,29 @@ export function rewardRoutes(deps: AppDeps) {
   const router = createRouter();
   const adminErrors = { ...commonErrors, 401: errorResponse("Not signed in"), 403: errorResponse("Not an admin") };
 
+  /** The referrer's list and the admin queue: the same query, newest first, with optional filters. */
+  function listRewards(filter: {
+    state?: RewardRow["state"] | undefined;
+    sizing?: RewardRow["sizing"] | undefined;
+    referrerUserId?: string;
+    referrerWallet?: string | undefined;
+    limit: number;
+    offset: number;
+  }) {
+    const where: SQL[] = [];
+    if (filter.referrerUserId) where.push(eq(rewards.referrerUserId, filter.referrerUserId));
+    if (filter.referrerWallet) where.push(eq(rewards.referrerWallet, filter.referrerWallet));
+    if (filter.state) where.push(eq(rewards.state, filter.state));
+    if (filter.sizing) where.push(eq(rewards.sizing, filter.sizing));
+    return db
+      .select()
+      .from(rewards)
+      .where(and(...where))
+      .orderBy(desc(rewards.createdAt))
+      .limit(filter.limit)
+      .offset(filter.offset);
+  }
+
   router.openapi(
     createRoute({
       method: "get",
@@ -128,16 +151,7 @@ export function rewardRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const query = c.req.valid("query");
-      const where = [eq(rewards.referrerUserId, sessionOf(c).userId)];
-      if (query.state) where.push(eq(rewards.state, query.state));
-      const rows = await db
-        .select()
-        .from(rewards)
-        .where(and(...where))
-        .orderBy(desc(rewards.createdAt))
-        .limit(query.limit)
-        .offset(query.offset);
+      const rows = await listRewards({ ...c.req.valid("query"), referrerUserId: sessionOf(c).userId });
       return c.json({ rewards: rows.map(rewardJson) }, 200);
     },
   );
@@ -157,17 +171,7 @@ export function rewardRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const where: SQL[] = [];
-      if (query.state) where.push(eq(rewards.state, query.state));
-      if (query.sizing) where.push(eq(rewards.sizing, query.sizing));
-      if (query.referrer) where.push(eq(rewards.referrerWallet, getAddress(query.referrer)));
-      const rows = await db
-        .select()
-        .from(rewards)
-        .where(and(...where))
-        .orderBy(desc(rewards.createdAt))
-        .limit(query.limit)
-        .offset(query.offset);
+      const rows = await listRewards({ ...query, referrerWallet: query.referrer && getAddress(query.referrer) });
       return c.json({ rewards: rows.map(rewardJson) }, 200);
     },
   );
@@ -227,7 +231,7 @@ export function rewardRoutes(deps: AppDeps) {
       const [row] = await db
         .select()
         .from(rewards)
-        .where(inArray(rewards.id, [c.req.valid("param").id]));
+        .where(eq(rewards.id, c.req.valid("param").id));
       if (!row) throw notFound("reward_not_found", `no reward ${c.req.valid("param").id}`);
       return c.json(rewardJson(row), 200);
     },
