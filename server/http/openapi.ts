@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "./context.ts";
+import { type ApiError, badRequest } from "./errors.ts";
 
 export const ErrorSchema = z
   .object({
@@ -20,25 +21,22 @@ export const commonErrors = {
   400: errorResponse("The request is malformed; the message names the field."),
 } as const;
 
+/** A 400 naming each bad field as `<where>.<path>: <message>`, for zod issues of one input. */
+export function invalidRequest(where: string, issues: readonly { path: PropertyKey[]; message: string }[]): ApiError {
+  const details = issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join("."),
+    message: issue.message,
+  }));
+  return badRequest("invalid_request", details.map((issue) => `${issue.path}: ${issue.message}`).join("; "), details);
+}
+
 /** A router whose validation failures become 400s naming each bad field. */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (result.success) return;
-      const issues = result.error.issues.map((issue) => ({
-        // Hono calls the JSON body "json"; clients know it as the body.
-        path: [result.target === "json" ? "body" : result.target, ...issue.path].join("."),
-        message: issue.message,
-      }));
-      return c.json(
-        {
-          error: "invalid_request",
-          message: issues.map((issue) => `${issue.path}: ${issue.message}`).join("; "),
-          requestId: c.get("requestId"),
-          details: issues,
-        },
-        400,
-      );
+      // Hono calls the JSON body "json"; clients know it as the body.
+      throw invalidRequest(result.target === "json" ? "body" : result.target, result.error.issues);
     },
   });
 }

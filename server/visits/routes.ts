@@ -6,7 +6,7 @@ import { requireSession, sessionOf } from "../auth/sessions.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "../http/context.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../http/errors.ts";
-import { commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
+import { commonErrors, createRouter, errorResponse, invalidRequest } from "../http/openapi.ts";
 import { BeaconUnavailableError, type VisitBeacon } from "./beacon.ts";
 import { visitTotals } from "./totals.ts";
 import { identifyVisitor, loadVisitorSalt, setVisitorCookie, utcDayNumber, utcDayString } from "./visitor.ts";
@@ -73,11 +73,7 @@ async function readTrackBody(c: Context<AppEnv>): Promise<z.infer<typeof TrackBo
   }
   const parsed = TrackBody.safeParse(value);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => ({
-    path: ["body", ...issue.path].join("."),
-    message: issue.message,
-  }));
-  throw badRequest("invalid_request", details.map((issue) => `${issue.path}: ${issue.message}`).join("; "), details);
+  throw invalidRequest("body", parsed.error.issues);
 }
 
 /** A lookup the beacon needs failed: the visit cannot be stored, say so as a 503. */
