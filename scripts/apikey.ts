@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { createApiKey, listApiKeys, revokeApiKey } from "../server/auth/api-keys.ts";
 import { type Database, openDatabase, runMigrations } from "../server/db/client.ts";
-import { findRunningEmbeddedPostgres, startEmbeddedPostgres } from "../server/db/embedded.ts";
+import { useEmbeddedPostgres } from "../server/db/embedded.ts";
 import { dataDir } from "./lib/paths.ts";
 
 const USAGE = `usage: npm run apikey -- <command>
@@ -22,15 +22,9 @@ async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise
   if (url) {
     if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError("DATABASE_URL: expected a postgres:// URL");
   } else {
-    const directory = join(dataDir, "postgres");
-    const running = findRunningEmbeddedPostgres(directory);
-    if (running) {
-      url = running.url;
-    } else {
-      const embedded = await startEmbeddedPostgres(directory);
-      url = embedded.url;
-      stopEmbedded = () => embedded.stop();
-    }
+    const embedded = await useEmbeddedPostgres(join(dataDir, "postgres"));
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
   }
   const database = openDatabase(url, { max: 2 });
   try {

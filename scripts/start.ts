@@ -13,17 +13,14 @@ import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
 import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
 import { dataDir } from "./lib/paths.ts";
 import { ConfigError, loadConfig } from "../server/config.ts";
-import { type EmbeddedDatabase, startEmbeddedPostgres } from "../server/db/embedded.ts";
 import { type RunningServer, startServer } from "../server/server.ts";
 
 const network = process.env.NETWORK ?? LOCAL_NETWORK;
 let anvil: Anvil | undefined;
-let postgres: EmbeddedDatabase | undefined;
 let server: RunningServer | undefined;
 
 async function stop(code = 0) {
   await server?.stop();
-  await postgres?.stop();
   if (anvil) {
     clearLocalChain(anvil.process.pid ?? 0);
     await anvil.stop(); // anvil writes its state file on exit
@@ -68,16 +65,13 @@ try {
 
   // Validate the server's configuration before starting anything that takes time.
   const serverConfig = loadConfig({ ...process.env, RPC_URL: settings.rpcUrl, NETWORK: network });
-  if (!serverConfig.databaseUrl) {
-    const started = performance.now();
-    postgres = await startEmbeddedPostgres(join(dataDir, "postgres"));
-    console.log(
-      `embedded PostgreSQL ready in ${Math.round(performance.now() - started)} ms (data in ${join(dataDir, "postgres")})`,
-    );
-  }
-  const databaseUrl = serverConfig.databaseUrl ?? postgres!.url;
-  server = await startServer({ ...serverConfig, databaseUrl }, { deployment });
-  const database = postgres ? `embedded PostgreSQL 18 on 127.0.0.1:${postgres.port}` : "DATABASE_URL";
+  const started = performance.now();
+  server = await startServer(serverConfig, { deployment }); // embedded PostgreSQL unless DATABASE_URL
+  console.log(`database and server ready in ${Math.round(performance.now() - started)} ms`);
+  const database =
+    server.embeddedPort === undefined
+      ? "DATABASE_URL"
+      : `embedded PostgreSQL 18 on 127.0.0.1:${server.embeddedPort} (data in ${join(dataDir, "postgres")})`;
 
   console.log(`
 Refcodes is running

@@ -10,7 +10,7 @@ import { createAdminCheck } from "./auth/admin.ts";
 import { connectChain } from "./chain.ts";
 import { ConfigError, type ServerConfig } from "./config.ts";
 import { openDatabase, runMigrations } from "./db/client.ts";
-import { type EmbeddedDatabase, startEmbeddedPostgres } from "./db/embedded.ts";
+import { type EmbeddedDatabase, useEmbeddedPostgres } from "./db/embedded.ts";
 import type { AppDeps } from "./deps.ts";
 import { createLogger } from "./http/logging.ts";
 import { createMetrics } from "./http/metrics.ts";
@@ -21,6 +21,8 @@ import { createSizer } from "./rewards/ledger/sizer.ts";
 export interface RunningServer {
   url: string;
   databaseUrl: string;
+  /** The port of the embedded PostgreSQL in use, when DATABASE_URL was not set. */
+  embeddedPort: number | undefined;
   deps: AppDeps;
   app: ServerApp;
   stop(): Promise<void>;
@@ -42,9 +44,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(join(dataDir, "postgres"));
+    embedded = await useEmbeddedPostgres(join(dataDir, "postgres"));
     databaseUrl = embedded.url;
-    logger.info({ port: embedded.port }, "embedded PostgreSQL started");
+    logger.info({ port: embedded.port }, "embedded PostgreSQL ready");
   }
   const database = openDatabase(databaseUrl, { max: config.dbPoolMax });
   try {
@@ -93,6 +95,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   return {
     url,
     databaseUrl,
+    embeddedPort: embedded?.port,
     deps,
     app: serverApp,
     stop: () =>

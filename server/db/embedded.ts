@@ -121,6 +121,16 @@ export async function startEmbeddedPostgres(
   };
 }
 
+/**
+ * The cluster of `directory` for this process: the one another process already runs there (e.g.
+ * `npm start`), or one started here. `stop()` stops only a cluster this call started.
+ */
+export async function useEmbeddedPostgres(directory: string): Promise<EmbeddedDatabase> {
+  const running = findRunningEmbeddedPostgres(directory);
+  if (running) return { url: running.url, port: running.port, stop: async () => {} };
+  return startEmbeddedPostgres(directory);
+}
+
 const RUNNING_FILE = "running.json";
 
 const urlFor = (credentials: Credentials, port: number) =>
