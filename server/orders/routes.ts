@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
 import { getAddress } from "viem";
 import { requireApiKey } from "../auth/api-keys.ts";
-import { loadSession, requireSession, sessionOf } from "../auth/sessions.ts";
+import { requireSession, sessionOf } from "../auth/sessions.ts";
 import { payWithCredit } from "../credit/service.ts";
 import type { AppDeps } from "../deps.ts";
 import { notFound } from "../http/errors.ts";
@@ -112,10 +112,9 @@ export function orderRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const session = await loadSession(c, db);
       const order = await payWithCredit(db, deps.rewards, c.get("logger"), {
         orderReference: c.req.valid("param").ref,
-        userId: session!.userId,
+        userId: sessionOf(c).userId,
       });
       return c.json(orderJson(order), 200);
     },

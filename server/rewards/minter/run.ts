@@ -4,7 +4,7 @@
 // replicas (a session advisory lock); every run starts by reconciling what a previous run left
 // in `minting`. The contract skips already-paid orders, so even a resend never pays twice.
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, inArray, lte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import type pg from "pg";
 import type { Logger } from "pino";
 import {
@@ -116,27 +116,35 @@ async function settleFromChain(ctx: MinterContext, rows: RewardRow[], actor: str
     rows.map((row) => row.orderRef as Hex),
   );
   const unpaid: RewardRow[] = [];
+  const agreeing: string[] = [];
   for (const [i, row] of rows.entries()) {
     const payment = onChain[i];
-    if (!payment) {
-      unpaid.push(row);
-      continue;
+    if (!payment) unpaid.push(row);
+    else if (payment.referrer === getAddress(row.referrerWallet) && payment.amount.toString() === row.tokenAmount) {
+      agreeing.push(row.id);
+    } else {
+      // Each keeps its own on-chain terms in the error; never retried.
+      await transitionRewards(ctx.db, {
+        ids: [row.id],
+        to: "failed",
+        from: ["minting"],
+        actor,
+        reason: "paid on-chain with other terms",
+        set: {
+          lastError: `on-chain payment ${payment.amount} to ${payment.referrer} differs from the ledger`,
+          attempts: ctx.maxAttempts,
+        },
+      });
     }
-    const agrees = payment.referrer === getAddress(row.referrerWallet) && payment.amount.toString() === row.tokenAmount;
-    await transitionRewards(ctx.db, {
-      ids: [row.id],
-      to: agrees ? "minted" : "failed",
-      from: ["minting"],
-      actor,
-      reason: agrees ? "already paid on-chain" : "paid on-chain with other terms",
-      set: agrees
-        ? { mintedAt: sql`coalesce(${rewards.mintedAt}, now())`, lastError: null }
-        : {
-            lastError: `on-chain payment ${payment.amount} to ${payment.referrer} differs from the ledger`,
-            attempts: ctx.maxAttempts,
-          },
-    });
   }
+  await transitionRewards(ctx.db, {
+    ids: agreeing,
+    to: "minted",
+    from: ["minting"],
+    actor,
+    reason: "already paid on-chain",
+    set: { mintedAt: sql`coalesce(${rewards.mintedAt}, now())`, lastError: null },
+  });
   return unpaid;
 }
 
@@ -221,17 +229,15 @@ export async function reconcileMinting(ctx: MinterContext): Promise<number> {
     if (receipt?.status === "success") blocks.set(hash, Number(receipt.blockNumber));
   }
   const paidRows = stuck.filter((row) => row.txHash && blocks.has(row.txHash));
-  if (paidRows.length > 0) {
-    for (const row of paidRows) {
-      await transitionRewards(ctx.db, {
-        ids: [row.id],
-        to: "minted",
-        from: ["minting"],
-        actor: "minter:reconcile",
-        reason: "receipt found after restart",
-        set: { blockNumber: blocks.get(row.txHash!)!, mintedAt: new Date(), lastError: null },
-      });
-    }
+  for (const [hash, blockNumber] of blocks) {
+    await transitionRewards(ctx.db, {
+      ids: paidRows.filter((row) => row.txHash === hash).map((row) => row.id),
+      to: "minted",
+      from: ["minting"],
+      actor: "minter:reconcile",
+      reason: "receipt found after restart",
+      set: { blockNumber, mintedAt: new Date(), lastError: null },
+    });
   }
   const rest = stuck.filter((row) => !paidRows.includes(row));
   const unpaid = await settleFromChain(ctx, rest, "minter:reconcile");
@@ -245,15 +251,18 @@ export async function reconcileMinting(ctx: MinterContext): Promise<number> {
   return stuck.length;
 }
 
-/** Failed rewards go back to approved after an exponential backoff, until maxAttempts. */
-async function retryFailed(ctx: MinterContext, now = new Date()): Promise<void> {
-  const failed = await ctx.db
-    .select({ id: rewards.id, attempts: rewards.attempts, updatedAt: rewards.updatedAt })
+/** Failed rewards go back to approved after a backoff of 30 s × 2^(attempts − 1), until maxAttempts. */
+async function retryFailed(ctx: MinterContext): Promise<void> {
+  const due = await ctx.db
+    .select({ id: rewards.id })
     .from(rewards)
-    .where(and(eq(rewards.state, "failed"), lt(rewards.attempts, ctx.maxAttempts), lte(rewards.updatedAt, now)));
-  const due = failed.filter(
-    (row) => row.updatedAt.getTime() + 30_000 * 2 ** Math.max(0, row.attempts - 1) <= now.getTime(),
-  );
+    .where(
+      and(
+        eq(rewards.state, "failed"),
+        lt(rewards.attempts, ctx.maxAttempts),
+        sql`${rewards.updatedAt} + interval '30 seconds' * power(2, greatest(${rewards.attempts} - 1, 0)) <= now()`,
+      ),
+    );
   await transitionRewards(ctx.db, {
     ids: due.map((row) => row.id),
     to: "approved",
