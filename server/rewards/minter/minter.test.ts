@@ -31,6 +31,7 @@ function minter(overrides: Partial<MinterContext> = {}): MinterContext {
     walletClient: operator.walletClient,
     account: operator.account,
     rewardsAddress: deployment().proxy,
+    fromBlock: BigInt(deployment().startBlock),
     batchSize: 100,
     receiptTimeoutMs: 10_000,
     maxAttempts: 5,

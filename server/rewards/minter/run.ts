@@ -33,6 +33,8 @@ export interface MinterContext {
   walletClient: WalletClient;
   account: Account;
   rewardsAddress: Address;
+  /** The deployment's first block: where searches for ReferralPaid events start. */
+  fromBlock: bigint;
   batchSize: number;
   receiptTimeoutMs: number;
   /** Failed rewards are retried after 30 s × 2^attempts, up to this many attempts. */

@@ -37,6 +37,7 @@ export function createMinterService(deps: AppDeps): MinterService {
       walletClient,
       account,
       rewardsAddress: deps.chain.rewards,
+      fromBlock: BigInt(deps.chain.deployment.startBlock),
       batchSize: config.minter.batchSize,
       receiptTimeoutMs: config.minter.receiptTimeoutMs,
       maxAttempts: config.minter.maxAttempts,
