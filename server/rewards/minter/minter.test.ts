@@ -1,88 +1,32 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { eq, inArray, sql } from "drizzle-orm";
-import { type Address, type Hex, keccak256, parseEventLogs, toBytes } from "viem";
-import { referralRewardsAbi, rewardTokenAbi } from "../../../deployments/abi.ts";
+import { type Address, type Hex, parseEventLogs } from "viem";
+import { referralRewardsAbi } from "../../../deployments/abi.ts";
 import { anvilKeys } from "../../../scripts/lib/anvil-accounts.ts";
 import { type Clients, connect } from "../../../scripts/lib/clients.ts";
+import { type MinterFixtures, minterFixtures } from "../../test/minter-fixtures.ts";
 import { rewards, rewardTransitions } from "../../db/schema.ts";
-import { newAccount, startTestStack, type TestStack } from "../../test/harness.ts";
+import { startTestStack, type TestStack } from "../../test/harness.ts";
 import { type MinterContext, runMinter } from "./run.ts";
 
 let stack: TestStack;
+let fixtures: MinterFixtures;
 let operator: Clients;
 
 before(async () => {
   stack = await startTestStack();
-  operator = await connect(stack.anvil.rpcUrl, anvilKeys.operator);
+  fixtures = await minterFixtures(stack);
+  operator = fixtures.operator;
 });
 after(() => stack?.stop());
 
 const db = () => stack.server.deps.db;
 const deployment = () => stack.server.deps.chain.deployment;
-
-function minter(overrides: Partial<MinterContext> = {}): MinterContext {
-  return {
-    db: db(),
-    pool: stack.server.deps.database.pool,
-    logger: stack.server.deps.logger,
-    publicClient: operator.publicClient as never,
-    walletClient: operator.walletClient,
-    account: operator.account,
-    rewardsAddress: deployment().proxy,
-    fromBlock: BigInt(deployment().startBlock),
-    batchSize: 100,
-    receiptTimeoutMs: 10_000,
-    maxAttempts: 5,
-    ...overrides,
-  };
-}
-
-/** `n` approved, sized rewards spread over `referrers` wallets (inserted as the ledger would leave them). */
-async function approvedRewards(n: number, referrers = 10) {
-  const wallets = Array.from({ length: referrers }, () => newAccount().address);
-  const rows = Array.from({ length: n }, (_, i) => {
-    const orderReference = `mint-${randomUUID()}`;
-    return {
-      orderReference,
-      orderRef: keccak256(toBytes(orderReference)),
-      kind: "store" as const,
-      referrerUserId: randomUUID(),
-      referrerWallet: wallets[i % referrers]!,
-      refereeUserId: randomUUID(),
-      baseAmountMinor: 10_000,
-      currency: "USD",
-      commissionBps: 1000,
-      rewardMinor: 1000,
-      sizing: "sized" as const,
-      tokenAmount: (BigInt(i + 1) * 10n ** 15n).toString(),
-      token: deployment().token,
-      chainId: deployment().chainId,
-      rail: "crypto" as const,
-      state: "approved" as const,
-    };
-  });
-  return db().insert(rewards).values(rows).returning();
-}
-
-async function onChain(orderRef: Hex) {
-  const [referrer, amount] = await operator.publicClient.readContract({
-    address: deployment().proxy,
-    abi: referralRewardsAbi,
-    functionName: "paymentOf",
-    args: [orderRef],
-  });
-  return { referrer, amount };
-}
-
-const balanceOf = (wallet: Address) =>
-  operator.publicClient.readContract({
-    address: deployment().token,
-    abi: rewardTokenAbi,
-    functionName: "balanceOf",
-    args: [wallet],
-  });
+const minter = (overrides: Partial<MinterContext> = {}) => fixtures.minter(overrides);
+const approvedRewards = (n: number, referrers = 10) => fixtures.approvedRewards(n, referrers);
+const onChain = (orderRef: Hex) => fixtures.onChain(orderRef);
+const balanceOf = (wallet: Address) => fixtures.balanceOf(wallet);
 
 async function statesOf(ids: string[]) {
   const rows = await db().select({ state: rewards.state }).from(rewards).where(inArray(rewards.id, ids));
@@ -121,6 +65,7 @@ describe("batch minter", () => {
     for (const row of rows)
       expected.set(row.referrerWallet, (expected.get(row.referrerWallet) ?? 0n) + BigInt(row.tokenAmount!));
     for (const [wallet, sum] of expected) assert.equal(await balanceOf(wallet as Address), sum);
+    await fixtures.assertPaidExactlyOnce(created.map((r) => r.id));
     // audit trail: approved → minting → minted for each
     const audit = await db().select().from(rewardTransitions).where(eq(rewardTransitions.rewardId, created[0]!.id));
     assert.deepEqual(

@@ -11,9 +11,15 @@ const Summary = z
   .object({
     ran: z.boolean(),
     reason: z.string().optional(),
-    reconciled: z.number().int(),
+    reconciled: z
+      .number()
+      .int()
+      .openapi({ description: "Settled from the chain's record (already paid, or left by an earlier run)" }),
+    sized: z.number().int().openapi({ description: "Rewards that got their price at the start of the run" }),
     minted: z.number().int(),
     failed: z.number().int(),
+    deferred: z.number().int().openapi({ description: "Left approved: the window budget cannot take them yet" }),
+    replaced: z.number().int().openapi({ description: "Stuck transactions replaced with a higher fee" }),
     batches: z.array(z.object({ batchId: z.uuid(), txHash: z.string().nullable(), size: z.number().int() })),
   })
   .openapi("MintRun");

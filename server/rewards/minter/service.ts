@@ -5,6 +5,8 @@ import { anvilKeys } from "../../../scripts/lib/anvil-accounts.ts";
 import { type Clients, connect } from "../../../scripts/lib/clients.ts";
 import type { AppDeps } from "../../deps.ts";
 import { ApiError } from "../../http/errors.ts";
+import { sizePendingRewards } from "../ledger/size.ts";
+import { createSizer } from "../ledger/sizer.ts";
 import { type MintRunSummary, runMinter } from "./run.ts";
 
 export interface MinterService {
@@ -16,6 +18,7 @@ export function createMinterService(deps: AppDeps): MinterService {
   const { config } = deps;
   const key: Hex | undefined =
     config.minter.privateKey ?? (config.network === "local" ? anvilKeys.operator : undefined);
+  const sizer = createSizer(deps.db, deps.chain);
   let clients: Promise<Clients> | undefined;
   let running: Promise<MintRunSummary> | undefined;
   let closed = false;
@@ -41,6 +44,7 @@ export function createMinterService(deps: AppDeps): MinterService {
       batchSize: config.minter.batchSize,
       receiptTimeoutMs: config.minter.receiptTimeoutMs,
       maxAttempts: config.minter.maxAttempts,
+      sizePending: () => sizePendingRewards(deps.db, sizer),
     });
   }
 
