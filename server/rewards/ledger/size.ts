@@ -1,6 +1,6 @@
 // Converting a reward's fiat value to tokens with a fresh price, or leaving it visibly
 // `pending_price` — never sizing it with a bad price.
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { rewards } from "../../db/schema.ts";
 import { MoneyError, toTokenUnits } from "../money.ts";
@@ -38,6 +38,14 @@ export async function sizeReward(sizer: Sizer, input: { currency: string; reward
     if (!(error instanceof MoneyError)) throw error;
     return { sizing: "pending_price", sizingError: error.message, tokenAmount: null };
   }
+  if (tokenAmount === 0n) {
+    // Rounded down to nothing: the contract refuses a zero payment, so it waits like an unpriced one.
+    return {
+      sizing: "pending_price",
+      sizingError: `the reward is worth less than one token unit at ${price.source} answer ${price.answer}`,
+      tokenAmount: null,
+    };
+  }
   return {
     sizing: "sized",
     sizingError: null,
@@ -50,12 +58,26 @@ export async function sizeReward(sizer: Sizer, input: { currency: string; reward
   };
 }
 
-/** Sizes every reward still waiting for a price; returns how many were sized. */
+/** Sizes every live reward still waiting for a price; returns how many were sized. */
 export async function sizePendingRewards(db: Db, sizer: Sizer): Promise<number> {
-  const waiting = await db.select().from(rewards).where(eq(rewards.sizing, "pending_price"));
+  const waiting = await db
+    .select()
+    .from(rewards)
+    .where(
+      and(eq(rewards.sizing, "pending_price"), inArray(rewards.state, ["pending_approval", "approved", "failed"])),
+    );
+  // One price read per currency per pass, not one per reward.
+  const prices = new Map<string, Promise<Price>>();
+  const cached: Sizer = {
+    price: (currency) => {
+      if (!prices.has(currency)) prices.set(currency, sizer.price(currency));
+      return prices.get(currency)!;
+    },
+    tokenDecimals: () => sizer.tokenDecimals(),
+  };
   let sized = 0;
   for (const reward of waiting) {
-    const sizing = await sizeReward(sizer, { currency: reward.currency, rewardMinor: BigInt(reward.rewardMinor) });
+    const sizing = await sizeReward(cached, { currency: reward.currency, rewardMinor: BigInt(reward.rewardMinor) });
     if (sizing.sizing !== "sized") {
       await db.update(rewards).set({ sizingError: sizing.sizingError }).where(eq(rewards.id, reward.id));
       continue;
