@@ -4,8 +4,7 @@
 // Pending migrations are applied first, so it also works before the server ever ran.
 import { join } from "node:path";
 import { createApiKey, listApiKeys, revokeApiKey } from "../server/auth/api-keys.ts";
-import { type Database, openDatabase, runMigrations } from "../server/db/client.ts";
-import { useEmbeddedPostgres } from "../server/db/embedded.ts";
+import { UsageError, withCliDatabase } from "./lib/cli-database.ts";
 import { dataDir } from "./lib/paths.ts";
 
 const USAGE = `usage: npm run apikey -- <command>
@@ -13,28 +12,6 @@ const USAGE = `usage: npm run apikey -- <command>
   list            list the keys (id, name, prefix, created, last used, status)
   revoke <id>     revoke a key by id; requests with it are refused at once
 Database: DATABASE_URL if set, else the embedded one in ${join(dataDir, "postgres")}.`;
-
-class UsageError extends Error {}
-
-async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
-  let url = process.env.DATABASE_URL || undefined;
-  let stopEmbedded: (() => Promise<void>) | undefined;
-  if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError("DATABASE_URL: expected a postgres:// URL");
-  } else {
-    const embedded = await useEmbeddedPostgres(join(dataDir, "postgres"));
-    url = embedded.url;
-    stopEmbedded = embedded.stop;
-  }
-  const database = openDatabase(url, { max: 2 });
-  try {
-    await runMigrations(database);
-    return await run(database);
-  } finally {
-    await database.close();
-    await stopEmbedded?.();
-  }
-}
 
 const cell = (value: Date | null) => (value ? value.toISOString().replace(/\.\d+Z$/, "Z") : "-");
 
@@ -47,7 +24,7 @@ async function main(args: string[]): Promise<number> {
   if (command === "create") {
     const name = rest.join(" ").trim();
     if (!name || name.length > 100) throw new UsageError("create: give the host platform's name (1 to 100 characters)");
-    const { id, key } = await withDatabase((database) => createApiKey(database.db, name));
+    const { id, key } = await withCliDatabase((database) => createApiKey(database.db, name));
     console.log(`created API key ${id} for "${name}"
 
   ${key}
@@ -57,7 +34,7 @@ Host platforms send it as the header \`Authorization: Bearer <key>\`.`);
     return 0;
   }
   if (command === "list" && rest.length === 0) {
-    const keys = await withDatabase((database) => listApiKeys(database.db));
+    const keys = await withCliDatabase((database) => listApiKeys(database.db));
     if (keys.length === 0) {
       console.log("no API keys yet: create one with `npm run apikey -- create <name>`");
       return 0;
@@ -84,7 +61,7 @@ Host platforms send it as the header \`Authorization: Bearer <key>\`.`);
   }
   if (command === "revoke" && rest.length === 1) {
     const id = rest[0]!;
-    if (await withDatabase((database) => revokeApiKey(database.db, id))) {
+    if (await withCliDatabase((database) => revokeApiKey(database.db, id))) {
       console.log(`revoked API key ${id}`);
       return 0;
     }

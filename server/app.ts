@@ -14,6 +14,7 @@ import { firstTouch } from "./refcodes/first-touch.ts";
 import { refcodeRoutes } from "./refcodes/routes.ts";
 import { minterRoutes } from "./rewards/minter/routes.ts";
 import { createMinterService, type MinterService } from "./rewards/minter/service.ts";
+import { reconcileRoutes } from "./rewards/reconcile/routes.ts";
 import { rewardRoutes } from "./rewards/routes.ts";
 import { appPages } from "./pages.ts";
 import { createRefcodeCache } from "./refcodes/cache.ts";
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): ServerApp {
   app.route("/api", creditRoutes(deps));
   app.route("/api", rewardRoutes(deps));
   app.route("/api", minterRoutes(deps, minter));
+  app.route("/api", reconcileRoutes(deps));
   app.route("/api/v1", hostRoutes(deps));
 
   app.doc31("/api/openapi.json", {

@@ -1,0 +1,84 @@
+// Plain-text output of the audit and verify-order CLIs: one finding per line, then what the
+// kinds mean, so a report pasted into a ticket explains itself.
+import { type FindingKind, kindDescriptions } from "./kinds.ts";
+import type { Finding } from "./report.ts";
+import type { ReconcileReport } from "./reconcile.ts";
+import type { OrderVerification } from "./verify.ts";
+
+function findingLines(findings: readonly Finding[]): string[] {
+  const width = Math.max(0, ...findings.map((f) => f.kind.length));
+  return findings.map((f) => {
+    const order = f.orderReference ? `${f.orderReference} (${f.orderRef})` : f.orderRef;
+    return `${f.severity === "mismatch" ? "MISMATCH" : "warning "} ${f.kind.padEnd(width)}  ${order}\n    ${f.message}`;
+  });
+}
+
+function legend(findings: readonly Finding[]): string[] {
+  const kinds = [...new Set(findings.map((f) => f.kind))] as FindingKind[];
+  return kinds.length === 0 ? [] : ["", "kinds:", ...kinds.map((kind) => `  ${kind}: ${kindDescriptions[kind]}`)];
+}
+
+const tally = (byKind: Record<string, number>, kinds: readonly Finding[]) =>
+  [...new Set(kinds.map((f) => f.kind))].map((kind) => `${kind} ${byKind[kind]}`).join(", ");
+
+export function formatReport(report: ReconcileReport, source: string): string {
+  const mismatches = report.findings.filter((f) => f.severity === "mismatch");
+  const warnings = report.findings.filter((f) => f.severity === "warning");
+  const { counts } = report;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : word.endsWith("h") ? "es" : "s"}`;
+  const verdict = report.ok
+    ? `OK: no mismatches${warnings.length ? ` (${plural(counts.warnings, "warning")}: ${tally(counts.byKind, warnings)})` : ""}`
+    : `FAILED: ${plural(counts.mismatches, "mismatch")} (${tally(counts.byKind, mismatches)})` +
+      (warnings.length ? `; ${plural(counts.warnings, "warning")} (${tally(counts.byKind, warnings)})` : "");
+  return [
+    `ledger vs chain: ReferralRewards ${report.contract} on chain ${report.chainId}, blocks ${report.fromBlock}..${report.toBlock} (${source})`,
+    `checked ${plural(report.ledgerRows, "ledger row")} and ${plural(report.onChainPayments, "on-chain payment")} (ReferralPaid); minting grace ${report.mintingGraceSeconds} s`,
+    ...(report.findings.length ? ["", ...findingLines(report.findings)] : []),
+    ...legend(report.findings),
+    "",
+    verdict,
+  ].join("\n");
+}
+
+export function formatVerification(v: OrderVerification, source: string): string {
+  const rows: [string, string][] = [
+    ["order reference", v.orderReference],
+    ["orderRef", `${v.orderRef} = keccak256("${v.orderReference}")`],
+    ["contract", `${v.contract} on chain ${v.chainId}, read at block ${v.block} (${source})`],
+    ["paidOrders", String(v.paidOrders)],
+    ["paymentOf", v.payment ? `referrer ${v.payment.referrer}, amount ${v.payment.amount}` : "not paid (zero)"],
+  ];
+  if (v.events.length === 0) rows.push(["ReferralPaid", "no event"]);
+  for (const e of v.events) {
+    rows.push([
+      "ReferralPaid",
+      `tx ${e.txHash}, block ${e.blockNumber}, log ${e.logIndex}: referrer ${e.referrer}, amount ${e.amount}`,
+    ]);
+  }
+  const l = v.ledger;
+  rows.push([
+    "ledger",
+    l
+      ? `reward ${l.rewardId}: ${l.state}, referrer ${l.referrerWallet}, amount ${l.tokenAmount ?? "-"}, ` +
+        `tx ${l.txHash ?? "-"}, block ${l.blockNumber ?? "-"}` +
+        (l.orderReference === v.orderReference ? "" : ` (its order_reference is "${l.orderReference}")`) +
+        (v.ledgerOtherChain ? ` — on chain ${l.chainId}, not this deployment's: not compared` : "")
+      : "no row",
+  ]);
+  rows.push([
+    "ledger agrees",
+    v.agrees
+      ? v.findings.length
+        ? "yes, with warnings"
+        : v.payment
+          ? "yes: minted, to the same referrer, the same amount"
+          : "yes: not paid on-chain and not minted in the ledger"
+      : "NO",
+  ]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return [
+    ...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`),
+    ...(v.findings.length ? ["", ...findingLines(v.findings)] : []),
+    ...legend(v.findings),
+  ].join("\n");
+}
