@@ -9,6 +9,7 @@ import { anvilKeys } from "../../scripts/lib/anvil-accounts.ts";
 import { type Clients, connect } from "../../scripts/lib/clients.ts";
 import { rewards } from "../db/schema.ts";
 import type { MinterContext } from "../rewards/minter/context.ts";
+import { reconcileLedger } from "../rewards/reconcile/reconcile.ts";
 import { newAccount, type TestStack } from "./harness.ts";
 import { sizedRewardRow } from "./reward-rows.ts";
 
@@ -107,5 +108,24 @@ export async function minterFixtures(stack: TestStack) {
     for (const [wallet, sum] of sums) assert.equal(await balanceOf(wallet as Address), sum, `balance of ${wallet}`);
   };
 
-  return { operator, db, deployment, minter, approvedRewards, onChain, balanceOf, reload, assertPaidExactlyOnce };
+  /** The audit (`npm run audit`'s report) over the whole ledger: no mismatch, no warning. */
+  const assertAuditClean = async () => {
+    const report = await reconcileLedger({ db, client: operator.publicClient as never, deployment });
+    assert.deepEqual(report.findings, [], "the audit finds nothing");
+    assert.equal(report.ok, true);
+    return report;
+  };
+
+  return {
+    operator,
+    db,
+    deployment,
+    minter,
+    approvedRewards,
+    onChain,
+    balanceOf,
+    reload,
+    assertPaidExactlyOnce,
+    assertAuditClean,
+  };
 }

@@ -108,6 +108,7 @@ describe("minter within the contract's limits", () => {
       assert.equal(next.deferred, 0);
       await f.assertPaidExactlyOnce([deferred!.id]);
       await f.db.update(rewards).set({ state: "rejected" }).where(eq(rewards.id, above!.id));
+      await f.assertAuditClean();
     } finally {
       await setLimits(0n, 0n, 0);
     }

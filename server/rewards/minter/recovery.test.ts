@@ -175,3 +175,10 @@ describe("stuck transactions", () => {
     await f.assertPaidExactlyOnce(ids);
   });
 });
+
+describe("after the drills", () => {
+  it("the audit finds the ledger and the chain in agreement", async () => {
+    const report = await f.assertAuditClean();
+    assert.equal(report.ledgerRows, 4 * 25 + 6 + 5 + 4, "every drill's rewards were audited");
+  });
+});
