@@ -9,6 +9,7 @@ import {
   computeCommission,
   currencyExponent,
   InvalidAmountError,
+  isKnownCurrency,
   InvalidPriceError,
   MAX_UINT96,
   toTokenUnits,
@@ -154,6 +155,13 @@ describe("currencyExponent", () => {
   it("throws a typed error for an unknown code", () => {
     assert.throws(() => currencyExponent("XQQ"), UnknownCurrencyError);
     assert.throws(() => currencyExponent("usd!"), UnknownCurrencyError);
+  });
+});
+
+describe("isKnownCurrency", () => {
+  it("knows upper-case ISO 4217 codes only", () => {
+    for (const code of ["USD", "UAH", "JPY", "BHD"]) assert.equal(isKnownCurrency(code), true, code);
+    for (const code of ["XQQ", "usd", "US", "USDT", "", "toString"]) assert.equal(isKnownCurrency(code), false, code);
   });
 });
 

@@ -20,9 +20,6 @@ export interface CommissionProgram {
   capBps: number;
 }
 
-/** The default cap: a reward is never more than 50 % of the order. */
-export const DEFAULT_CAP_BPS = 5_000;
-
 export interface CommissionLineItem {
   quantity: number;
   unitAmountMinor: number;
@@ -95,13 +92,6 @@ function nonNegativeInteger(value: number, what: string): bigint {
   return BigInt(value);
 }
 
-/** Throws InvalidAmountError unless every rate of `program` is an integer in 0..10 000. */
-export function validateProgram(program: CommissionProgram): void {
-  bps(program.defaultBps, "defaultBps");
-  bps(program.membershipBps, "membershipBps");
-  bps(program.capBps, "capBps");
-}
-
 /**
  * The reward of an order, rounded down to a whole minor unit:
  * - membership: floor(amount × membershipBps / 10 000);
@@ -141,10 +131,15 @@ export function computeCommission(order: CommissionOrder, program: CommissionPro
 
 let knownCurrencies: Set<string> | undefined;
 
+/** Whether `code` is an ISO 4217 code (upper case) the runtime's ICU data knows. */
+export function isKnownCurrency(code: string): boolean {
+  knownCurrencies ??= new Set(Intl.supportedValuesOf("currency"));
+  return knownCurrencies.has(code);
+}
+
 /** Minor-unit digits of an ISO 4217 currency (USD 2, JPY 0, BHD 3), from the runtime's ICU data. */
 export function currencyExponent(currency: string): number {
-  knownCurrencies ??= new Set(Intl.supportedValuesOf("currency"));
-  if (!knownCurrencies.has(currency)) throw new UnknownCurrencyError(currency);
+  if (!isKnownCurrency(currency)) throw new UnknownCurrencyError(currency);
   return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits!;
 }
 

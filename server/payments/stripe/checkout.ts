@@ -8,7 +8,7 @@
 //   (charge.refunded). A session's own metadata is NOT copied to its PaymentIntent or charge.
 
 import type Stripe from "stripe";
-import { currencyExponent, UnknownCurrencyError } from "../../rewards/money.ts";
+import { isKnownCurrency } from "../../rewards/money.ts";
 import { toStripeAmount } from "./currency.ts";
 import { StripeCheckoutAmountMismatchError, StripeCheckoutError } from "./errors.ts";
 import { ORDER_REFERENCE_METADATA_KEY } from "./events.ts";
@@ -60,7 +60,7 @@ export function checkoutSessionParams(
     throw new StripeCheckoutError("orderReference", `must be 1 to ${MAX_REFERENCE_LENGTH} characters`);
   }
   const currency = checkedCurrency(order.currency);
-  const amountMinor = wholeNumber(order.amountMinor, "amountMinor", 1);
+  const amountMinor = BigInt(wholeNumber(order.amountMinor, "amountMinor", 1));
   const items = order.lineItems ?? [];
 
   const lines: { name: string; quantity: number; unitAmountMinor: bigint; field: string }[] =
@@ -75,8 +75,8 @@ export function checkoutSessionParams(
         ]
       : items.map((item, i) => ({
           name: lineName(item, i),
-          quantity: Number(wholeNumber(item.quantity, `lineItems[${i}].quantity`, 1)),
-          unitAmountMinor: wholeNumber(item.unitAmountMinor, `lineItems[${i}].unitAmountMinor`, 0),
+          quantity: wholeNumber(item.quantity, `lineItems[${i}].quantity`, 1),
+          unitAmountMinor: BigInt(wholeNumber(item.unitAmountMinor, `lineItems[${i}].unitAmountMinor`, 0)),
           field: `lineItems[${i}].unitAmountMinor`,
         }));
 
@@ -109,11 +109,12 @@ function lineName(item: StripeCheckoutLineItem, index: number): string {
   return name;
 }
 
-function wholeNumber(value: number, field: string, min: number): bigint {
+/** `value`, checked to be a safe integer of at least `min`. */
+function wholeNumber(value: number, field: string, min: number): number {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new StripeCheckoutError(field, `must be an integer of at least ${min}, got ${value}`);
   }
-  return BigInt(value);
+  return value;
 }
 
 function checkedCurrency(value: string): string {
@@ -121,13 +122,7 @@ function checkedCurrency(value: string): string {
     throw new StripeCheckoutError("currency", `expected a 3-letter ISO 4217 code, got ${JSON.stringify(value)}`);
   }
   const currency = value.toUpperCase();
-  try {
-    currencyExponent(currency);
-  } catch (error) {
-    if (error instanceof UnknownCurrencyError)
-      throw new StripeCheckoutError("currency", `unknown currency ${currency}`);
-    throw error;
-  }
+  if (!isKnownCurrency(currency)) throw new StripeCheckoutError("currency", `unknown currency ${currency}`);
   return currency;
 }
 

@@ -20,13 +20,7 @@ export class StripeConfigError extends StripeProviderError {
  * - `outside_tolerance`: the signature is valid but older than the tolerance (a replay, or a
  *   delivery held up for longer than the tolerance).
  */
-export const stripeSignatureFailures = [
-  "missing_header",
-  "malformed_header",
-  "bad_signature",
-  "outside_tolerance",
-] as const;
-export type StripeSignatureFailure = (typeof stripeSignatureFailures)[number];
+export type StripeSignatureFailure = "missing_header" | "malformed_header" | "bad_signature" | "outside_tolerance";
 
 export class StripeSignatureError extends StripeProviderError {
   override name = "StripeSignatureError";

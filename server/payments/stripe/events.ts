@@ -30,7 +30,7 @@
 
 import type Stripe from "stripe";
 import type { PaymentEvent, PaymentEventKind } from "../event.ts";
-import { currencyExponent, UnknownCurrencyError } from "../../rewards/money.ts";
+import { isKnownCurrency } from "../../rewards/money.ts";
 import { fromStripeAmount } from "./currency.ts";
 import { StripePayloadError } from "./errors.ts";
 
@@ -178,7 +178,7 @@ export function toPaymentEvent(event: Stripe.Event): StripePaymentEvent {
 }
 
 /** The order reference in a Stripe metadata object, or null. */
-export function orderReferenceIn(metadata: unknown): string | null {
+function orderReferenceIn(metadata: unknown): string | null {
   if (!isRecord(metadata)) return null;
   return optionalString(metadata[ORDER_REFERENCE_METADATA_KEY]);
 }
@@ -291,14 +291,7 @@ function optionalCurrency(value: unknown, field: string): string | null {
     throw new StripePayloadError(field, `expected a 3-letter currency code, got ${describe(value)}`);
   }
   const currency = value.toUpperCase();
-  try {
-    currencyExponent(currency);
-  } catch (error) {
-    if (error instanceof UnknownCurrencyError) {
-      throw new StripePayloadError(field, `unknown currency ${currency}`, { cause: error });
-    }
-    throw error;
-  }
+  if (!isKnownCurrency(currency)) throw new StripePayloadError(field, `unknown currency ${currency}`);
   return currency;
 }
 

@@ -129,18 +129,6 @@ describe("parseCallback", () => {
       const body = callback(APPROVED, { merchantSignature: JSON.stringify(sign(APPROVED).toUpperCase()) });
       assert.equal(parseCallback(body, credentials).event.kind, "paid");
     });
-
-    it("never puts the expected signature in the error", () => {
-      try {
-        parseCallback(callback(APPROVED, { amount: "1.00" }), credentials);
-        assert.fail("expected a signature error");
-      } catch (error) {
-        assert.ok(error instanceof WayForPaySignatureError);
-        const expected = sign("test_merch_n1;DH783023;1.00;UAH;541963;41****8217;Approved;1100");
-        assert.ok(!error.message.includes(expected));
-        assert.ok(!error.message.includes(sign(APPROVED)));
-      }
-    });
   });
 
   it("refuses a callback for another merchant account", () => {
@@ -319,10 +307,12 @@ describe("parseCallback", () => {
   });
 
   describe("providerEventId", () => {
-    it("is the same for a redelivery of the same callback", () => {
+    it("is the same for a redelivery of the same callback, whatever its key order and spacing", () => {
       const body = callback(APPROVED);
+      const redelivered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(body)).reverse()), null, 2);
+      assert.notEqual(redelivered, body);
       assert.equal(
-        parseCallback(body, credentials).event.providerEventId,
+        parseCallback(redelivered, credentials).event.providerEventId,
         parseCallback(body, credentials).event.providerEventId,
       );
     });
@@ -391,9 +381,20 @@ describe("parseCallback", () => {
       }
     });
 
-    it("refuses a duplicated key (which value was signed would be ambiguous)", () => {
-      const body = callback(APPROVED).replace(/^\{/, '{"amount":1.00,');
+    it("refuses a body nested too deeply, with a payload error", () => {
+      const body = callback(APPROVED, { extra: "[".repeat(100_000) + "]".repeat(100_000) });
       assert.throws(() => parseCallback(body, credentials), payloadError(null));
+    });
+
+    it("keeps __proto__ an ordinary own key, and never reads a field through it", () => {
+      const body = callback(APPROVED, { ["__proto__"]: '{"polluted":true}' });
+      const { payload } = parseCallback(body, credentials);
+      assert.equal(Object.getPrototypeOf(payload), Object.prototype);
+      assert.ok(Object.hasOwn(payload, "__proto__"));
+      assert.equal(payload.polluted, undefined);
+      assert.deepEqual(payload["__proto__"], { polluted: true });
+      const hidden = callback(APPROVED, { currency: undefined, ["__proto__"]: '{"currency":"UAH"}' });
+      assert.throws(() => parseCallback(hidden, credentials), payloadError("currency"));
     });
 
     it("refuses bytes that are not UTF-8", () => {

@@ -7,10 +7,9 @@
 // with HMAC-MD5 under the merchant's SecretKey; statuses: https://wiki.wayforpay.com/en/view/852131.
 
 import type { PaymentEvent } from "../event.ts";
-import { currencyExponent, UnknownCurrencyError } from "../../rewards/money.ts";
+import { currencyExponent, isKnownCurrency } from "../../rewards/money.ts";
 import { decimalToMinor, shortestDecimal } from "./amount.ts";
 import { WayForPayMerchantError, WayForPayPayloadError, WayForPaySignatureError } from "./errors.ts";
-import { JsonNumber, JsonSyntaxError, parseRawJson, type RawJson, type RawObject, toPlain } from "./raw-json.ts";
 import { verifyHmacMd5 } from "./signature.ts";
 import { transactionStatusKind } from "./status.ts";
 
@@ -24,7 +23,7 @@ export interface WayForPayCredentials {
 export interface WayForPayCallback {
   /** The verified, normalised event. */
   event: PaymentEvent;
-  /** The callback as sent, as a plain object (numbers as `number`): for the ledger and humans. */
+  /** The callback as sent, as parsed by JSON.parse (numbers as `number`): for the ledger and humans. */
   payload: Record<string, unknown>;
   /** The JSON text it was read from, byte for byte what was signed (e.g. `1547.30` stays so). */
   json: string;
@@ -63,16 +62,7 @@ export interface WayForPayCallback {
  */
 export function parseCallback(body: string | Uint8Array, credentials: WayForPayCredentials): WayForPayCallback {
   const json = callbackJson(decodeBody(body));
-  let raw: RawJson;
-  try {
-    raw = parseRawJson(json);
-  } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw new WayForPayPayloadError(null, `body is not valid JSON: ${error.message}`, { cause: error });
-    }
-    throw error;
-  }
-  if (!(raw instanceof Map)) throw new WayForPayPayloadError(null, "body must be a JSON object");
+  const raw = parseFields(json);
 
   const merchantAccount = requiredString(raw, "merchantAccount");
   const orderReference = requiredString(raw, "orderReference");
@@ -107,15 +97,10 @@ export function parseCallback(body: string | Uint8Array, credentials: WayForPayC
       `must be an ISO 4217 code in capitals, got ${JSON.stringify(currency)}`,
     );
   }
-  let exponent: number;
-  try {
-    exponent = currencyExponent(currency);
-  } catch (error) {
-    if (error instanceof UnknownCurrencyError) {
-      throw new WayForPayPayloadError("currency", `is not a known ISO 4217 code: ${JSON.stringify(currency)}`);
-    }
-    throw error;
+  if (!isKnownCurrency(currency)) {
+    throw new WayForPayPayloadError("currency", `is not a known ISO 4217 code: ${JSON.stringify(currency)}`);
   }
+  const exponent = currencyExponent(currency);
   const amountMinor = minor(amount, exponent, "amount");
 
   const kind = transactionStatusKind(transactionStatus);
@@ -146,7 +131,7 @@ export function parseCallback(body: string | Uint8Array, credentials: WayForPayC
       providerStatus: transactionStatus,
       occurredAt: occurred === null ? null : new Date(occurred * 1000),
     },
-    payload: toPlain(raw) as Record<string, unknown>,
+    payload: raw.object,
     json,
   };
 }
@@ -170,8 +155,54 @@ function callbackJson(text: string): string {
   throw new WayForPayPayloadError(null, "body must be a JSON object (or a form whose one key is one)");
 }
 
-function requiredString(object: RawObject, field: string): string {
-  const value = object.get(field);
+/** The callback's JSON object, and the source text of each of its number members. */
+interface CallbackFields {
+  object: Record<string, unknown>;
+  numberSources: ReadonlyMap<string, string>;
+}
+
+/**
+ * Parses the body with JSON.parse, whose reviver (V8 11.4+, so Node 22+) sees each number's source
+ * text: JSON.parse turns `1547.30` into the float 1547.3, but WayForPay signs the characters.
+ *
+ * A duplicated key is not refused: JSON.parse keeps the last value, and the signature check, the
+ * event and the stored payload all read that same value (the reviver only sees the kept one).
+ * `__proto__` is an ordinary own key (JSON.parse defines it, it does not set the prototype), and
+ * fields are read with Object.hasOwn, never through the prototype.
+ */
+function parseFields(json: string): CallbackFields {
+  const sources = new WeakMap<object, Map<string, string>>();
+  function reviver(this: object, key: string, value: unknown, context?: { source?: string }): unknown {
+    if (typeof value === "number") {
+      const source = context?.source;
+      if (source === undefined) throw new Error("JSON.parse gave no number source text: Node 22 or later is needed");
+      let numbers = sources.get(this);
+      if (numbers === undefined) sources.set(this, (numbers = new Map()));
+      numbers.set(key, source);
+    }
+    return value;
+  }
+  let object: unknown;
+  try {
+    object = JSON.parse(json, reviver);
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new WayForPayPayloadError(null, `body is not valid JSON: ${error.message}`, { cause: error });
+    }
+    // The reviver walk recurses: a body nested thousands deep overflows the stack.
+    if (error instanceof RangeError) {
+      throw new WayForPayPayloadError(null, "body is nested too deeply", { cause: error });
+    }
+    throw error;
+  }
+  if (typeof object !== "object" || object === null || Array.isArray(object)) {
+    throw new WayForPayPayloadError(null, "body must be a JSON object");
+  }
+  return { object: object as Record<string, unknown>, numberSources: sources.get(object) ?? new Map() };
+}
+
+function requiredString(fields: CallbackFields, field: string): string {
+  const value = member(fields, field);
   if (value === undefined || value === null) throw new WayForPayPayloadError(field, "is missing");
   if (typeof value !== "string") throw new WayForPayPayloadError(field, "must be a string");
   if (value === "") throw new WayForPayPayloadError(field, "is empty");
@@ -179,25 +210,30 @@ function requiredString(object: RawObject, field: string): string {
 }
 
 /** A string or a number, as the characters sent; required and non-empty. */
-function requiredScalar(object: RawObject, field: string): string {
-  const value = optionalScalar(object, field);
+function requiredScalar(fields: CallbackFields, field: string): string {
+  const value = optionalScalar(fields, field);
   if (value === null) throw new WayForPayPayloadError(field, "is missing");
   if (value === "") throw new WayForPayPayloadError(field, "is empty");
   return value;
 }
 
 /** A field of the signed list: as sent, or "" when missing or null. */
-function signedScalar(object: RawObject, field: string): string {
-  return optionalScalar(object, field) ?? "";
+function signedScalar(fields: CallbackFields, field: string): string {
+  return optionalScalar(fields, field) ?? "";
 }
 
 /** A string or a number as the characters sent; null when missing or null. */
-function optionalScalar(object: RawObject, field: string): string | null {
-  const value = object.get(field);
+function optionalScalar(fields: CallbackFields, field: string): string | null {
+  const value = member(fields, field);
   if (value === undefined || value === null) return null;
   if (typeof value === "string") return value;
-  if (value instanceof JsonNumber) return value.source;
+  if (typeof value === "number") return fields.numberSources.get(field)!;
   throw new WayForPayPayloadError(field, "must be a string or a number");
+}
+
+/** An own member of the object (undefined when missing): never one inherited from a prototype. */
+function member(fields: CallbackFields, field: string): unknown {
+  return Object.hasOwn(fields.object, field) ? fields.object[field] : undefined;
 }
 
 function minor(text: string, exponent: number, field: string): bigint {
@@ -210,8 +246,8 @@ function minor(text: string, exponent: number, field: string): bigint {
 const MAX_UNIX_SECONDS = 100_000_000_000;
 
 /** A date in unix seconds (number or digit string); null when missing, null or 0 (the "unset" value). */
-function unixSeconds(object: RawObject, field: string): number | null {
-  const text = optionalScalar(object, field);
+function unixSeconds(fields: CallbackFields, field: string): number | null {
+  const text = optionalScalar(fields, field);
   if (text === null || text === "") return null;
   if (!/^[0-9]{1,12}$/.test(text) || Number(text) > MAX_UNIX_SECONDS) {
     throw new WayForPayPayloadError(field, `must be a date in unix seconds, got ${JSON.stringify(text)}`);

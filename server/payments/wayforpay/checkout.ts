@@ -4,7 +4,7 @@
 // `merchantAccount;merchantDomainName;orderReference;orderDate;amount;currency;productName[0..n];
 // productCount[0..n];productPrice[0..n]` (all names, then all counts, then all prices), in UTF-8.
 
-import { currencyExponent, UnknownCurrencyError } from "../../rewards/money.ts";
+import { currencyExponent, isKnownCurrency } from "../../rewards/money.ts";
 import { minorToDecimal } from "./amount.ts";
 import type { WayForPayCredentials } from "./callback.ts";
 import { WayForPayCheckoutError } from "./errors.ts";
@@ -176,12 +176,12 @@ function exponentOf(currency: string): number {
   if (!/^[A-Z]{3}$/.test(currency)) {
     throw new WayForPayCheckoutError(`currency must be an ISO 4217 code in capitals, got ${JSON.stringify(currency)}`);
   }
-  try {
-    return currencyExponent(currency);
-  } catch (error) {
-    if (error instanceof UnknownCurrencyError) throw new WayForPayCheckoutError(error.message);
-    throw error;
+  if (!isKnownCurrency(currency)) {
+    throw new WayForPayCheckoutError(
+      `unknown currency ${JSON.stringify(currency)}: expected an ISO 4217 code such as USD`,
+    );
   }
+  return currencyExponent(currency);
 }
 
 function integer(value: number | bigint, what: string): bigint {
