@@ -78,6 +78,14 @@ describe("credit grants", () => {
       amountMinor: 5,
     });
     assert.equal(byWallet.status, 201);
+    // The wallet is checksummed on input: any case names the same user.
+    const lowercase = await admin.post("/api/admin/credit/grants", {
+      wallet: "0x000000000000000000000000000000000000dead",
+      currency: "EUR",
+      amountMinor: 5,
+    });
+    assert.equal(lowercase.status, 201);
+    assert.deepEqual(lowercase.body, { userId: byWallet.body.userId, currency: "EUR", balanceMinor: 10 });
   });
 
   it("refuses non-admins, bad amounts and unknown users", async () => {

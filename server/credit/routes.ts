@@ -1,11 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getAddress } from "viem";
 import { requireAdmin } from "../auth/require-admin.ts";
 import { requireSession, sessionOf } from "../auth/sessions.ts";
 import { findOrCreateUserByWallet } from "../auth/users.ts";
 import type { AppDeps } from "../deps.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import { commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
+import { adminErrors, commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
 import { Address as AddressSchema, Currency, MinorUnits } from "../orders/schemas.ts";
 import { creditOf, grantCredit, userExists } from "./service.ts";
 
@@ -90,8 +89,7 @@ export function creditRoutes(deps: AppDeps) {
           description: "Granted; the new balance",
         },
         ...commonErrors,
-        401: errorResponse("Not signed in"),
-        403: errorResponse("Not an admin"),
+        ...adminErrors,
         404: errorResponse("Unknown user"),
       },
     }),
@@ -101,7 +99,7 @@ export function creditRoutes(deps: AppDeps) {
         throw badRequest("recipient_required", "give exactly one of userId or wallet");
       }
       let userId = body.userId;
-      if (body.wallet) userId = (await findOrCreateUserByWallet(db, getAddress(body.wallet))).userId;
+      if (body.wallet) userId = (await findOrCreateUserByWallet(db, body.wallet)).userId;
       else if (!(await userExists(db, userId!))) throw notFound("user_not_found", `no user ${userId}`);
       const balanceMinor = await grantCredit(db, {
         userId: userId!,

@@ -107,8 +107,13 @@ export async function payWithCredit(
   return order;
 }
 
-/** Calls the reward hook after the payment committed. A failing hook never undoes a payment;
- *  the ledger's sweep (next issue) picks up paid orders without a reward. */
+/**
+ * Calls the reward hook after the payment committed. A failing hook never undoes a payment: the
+ * error is logged ("reward hook failed", with the orderReference) and nothing retries it, so that
+ * order has no reward until someone replays it (createRewardForOrder is idempotent). The ledger
+ * does not throw for a missing price or an unreadable chain: it records the reward pending_price
+ * and the minter's runs size it later; what can still fail here is the database.
+ */
 async function notifyPaid(db: Db, rewards: RewardHook, logger: Logger, order: OrderRow): Promise<void> {
   try {
     if (order.kind === "membership") {

@@ -4,6 +4,8 @@ import pg from "pg";
 import * as schema from "./schema.ts";
 
 export type Db = NodePgDatabase<typeof schema>;
+/** The handle a `db.transaction` callback receives. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 export interface Database {
   db: Db;

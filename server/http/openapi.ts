@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "./context.ts";
 import { type ApiError, badRequest } from "./errors.ts";
 
-export const ErrorSchema = z
+const ErrorSchema = z
   .object({
     error: z.string().openapi({ example: "invalid_request" }),
     message: z.string().openapi({ example: "body.currency: expected a 3-letter ISO 4217 code" }),
@@ -19,6 +19,12 @@ export const errorResponse = (description: string) => ({
 /** Responses every route can give on bad input. */
 export const commonErrors = {
   400: errorResponse("The request is malformed; the message names the field."),
+} as const;
+
+/** Responses of every admin route (requireAdmin): no session, or a session without the admin role. */
+export const adminErrors = {
+  401: errorResponse("Not signed in"),
+  403: errorResponse("Not an admin"),
 } as const;
 
 /** A 400 naming each bad field as `<where>.<path>: <message>`, for zod issues of one input. */

@@ -4,7 +4,7 @@ import { count, eq } from "drizzle-orm";
 import { createApiKey } from "../auth/api-keys.ts";
 import { linkWallet } from "../auth/users.ts";
 import { orders } from "../db/schema.ts";
-import { insertCode } from "../test/fixtures.ts";
+import { insertCode, markPaidByFiat } from "../test/fixtures.ts";
 import { newAccount, signIn, startTestStack, type TestClient, type TestStack } from "../test/harness.ts";
 
 let stack: TestStack;
@@ -111,10 +111,7 @@ describe("POST /api/orders", () => {
     const client = await buyer(code.code);
     const first = await client.post("/api/orders", order());
     assert.equal(first.body.referral.attribution, "accepted");
-    await db()
-      .update(orders)
-      .set({ status: "paid", rail: "fiat", paidAt: new Date() })
-      .where(eq(orders.orderReference, first.body.orderReference));
+    await markPaidByFiat(db(), first.body.orderReference);
     const second = await client.post("/api/orders", order());
     assert.equal(second.body.referral.attribution, "rejected");
     assert.equal(second.body.referral.reason, "not_first_purchase");
@@ -170,6 +167,26 @@ describe("POST /api/orders", () => {
     });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error, "malformed_json");
+  });
+
+  it("refuses a well-formed currency code the runtime does not know, naming the field", async () => {
+    const client = await buyer();
+    for (const currency of ["XQQ", "ABC"]) {
+      const response = await client.post("/api/orders", order({ currency }));
+      assert.equal(response.status, 400, currency);
+      assert.equal(response.body.error, "invalid_request");
+      assert.equal(
+        response.body.message,
+        `body.currency: unknown currency "${currency}": expected an ISO 4217 code such as USD`,
+      );
+    }
+    const hosted = await host("/api/v1/orders", {
+      ...order({ currency: "XQQ" }),
+      buyer: { id: "host-user-unknown-currency" },
+    });
+    assert.equal(hosted.status, 400);
+    assert.match(hosted.body.message, /^body\.currency: unknown currency "XQQ"/);
+    assert.equal((await client.post("/api/orders", order({ currency: "UAH" }))).status, 201);
   });
 
   it("needs a session", async () => {
@@ -244,7 +261,7 @@ describe("host API /api/v1/orders", () => {
       referralCode: code.code,
     });
     const first = await host("/api/v1/orders", body("host-2a"));
-    await db().update(orders).set({ status: "paid", rail: "fiat" }).where(eq(orders.orderReference, "host-2a"));
+    await markPaidByFiat(db(), "host-2a");
     const second = await host("/api/v1/orders", body("host-2b"));
     assert.equal(first.body.referral.attribution, "accepted");
     assert.equal(second.body.referral.reason, "not_first_purchase");

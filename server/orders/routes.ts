@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getCookie } from "hono/cookie";
-import { getAddress } from "viem";
 import { requireApiKey } from "../auth/api-keys.ts";
 import { requireSession, sessionOf } from "../auth/sessions.ts";
 import { payWithCredit } from "../credit/service.ts";
@@ -158,7 +157,7 @@ export function hostRoutes(deps: AppDeps) {
         buyerUserId,
         source: "host",
         codeText: body.referralCode,
-        extraBuyerWallets: body.buyer.wallets.map((wallet) => getAddress(wallet)),
+        extraBuyerWallets: body.buyer.wallets,
       });
       return c.json(orderJson(order), created ? 201 : 200);
     },

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { getAddress } from "viem";
 import { attributionDecisions, attributionReasons } from "../db/schema.ts";
+import { currencyExponent, UnknownCurrencyError } from "../rewards/money.ts";
 
 const MAX_MINOR = Number.MAX_SAFE_INTEGER;
 
@@ -11,9 +13,21 @@ export const OrderReference = z
   )
   .openapi({ example: "ord_2Yc9xQ" });
 
+const CURRENCY_SHAPE = /^[A-Z]{3}$/;
+
+/** An ISO 4217 code the runtime knows (money.ts sizes rewards with its minor-unit exponent). */
 export const Currency = z
   .string()
-  .regex(/^[A-Z]{3}$/, "expected a 3-letter ISO 4217 code in capitals, e.g. USD")
+  .regex(CURRENCY_SHAPE, "expected a 3-letter ISO 4217 code in capitals, e.g. USD")
+  .superRefine((code, ctx) => {
+    if (!CURRENCY_SHAPE.test(code)) return; // the regex has said so already
+    try {
+      currencyExponent(code);
+    } catch (error) {
+      if (!(error instanceof UnknownCurrencyError)) throw error;
+      ctx.addIssue({ code: "custom", message: error.message });
+    }
+  })
   .openapi({ example: "USD" });
 
 export const MinorUnits = z
@@ -23,7 +37,11 @@ export const MinorUnits = z
   .max(MAX_MINOR)
   .openapi({ description: "Amount in the currency's minor units (e.g. cents)", example: 4900 });
 
-export const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address");
+/** A 0x address in any case; validated input comes out checksummed (EIP-55). */
+export const Address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address")
+  .transform((address) => getAddress(address));
 
 export const LineItem = z
   .object({

@@ -4,7 +4,7 @@
 import { and, count, desc, eq } from "drizzle-orm";
 import type { Address } from "viem";
 import { walletsOf } from "../auth/users.ts";
-import type { Db } from "../db/client.ts";
+import type { Db, Tx } from "../db/client.ts";
 import { refcodes, users } from "../db/schema.ts";
 import { ApiError, conflict, forbidden, notFound } from "../http/errors.ts";
 import { generateCode, type RandomInt } from "./generate.ts";
@@ -15,8 +15,6 @@ export const MAX_ACTIVE_CODES = 20;
 export const GENERATE_ATTEMPTS = 5;
 
 export type RefcodeRow = typeof refcodes.$inferSelect;
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-
 export interface RegistryOptions {
   /** The random source of generated codes (tests inject a deterministic one). */
   random?: RandomInt;

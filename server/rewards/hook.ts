@@ -1,5 +1,5 @@
-// The seam between orders and the reward ledger. The ledger (next issue) implements it; until
-// then paid orders call the no-op below.
+// The seam between orders and the reward ledger (rewards/ledger/hook.ts implements it; tests may
+// pass their own).
 import type { orders, users } from "../db/schema.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -11,8 +11,3 @@ export interface RewardHook {
   /** Called once, after a membership order was marked paid. */
   onMembershipPaid(user: UserRow, order: OrderRow): Promise<void>;
 }
-
-export const noRewards: RewardHook = {
-  onOrderPaid: async () => {},
-  onMembershipPaid: async () => {},
-};

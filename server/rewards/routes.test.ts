@@ -3,8 +3,8 @@ import { after, before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
 import { privateKeyToAccount } from "viem/accounts";
 import { anvilKeys } from "../../scripts/lib/anvil-accounts.ts";
-import { orders, rewards, rewardTransitions } from "../db/schema.ts";
-import { insertCode } from "../test/fixtures.ts";
+import { rewards, rewardTransitions } from "../db/schema.ts";
+import { insertCode, markPaidByFiat } from "../test/fixtures.ts";
 import { newAccount, signIn, startTestStack, type TestClient, type TestStack } from "../test/harness.ts";
 import { approveDueRewards } from "./ledger/approve.ts";
 
@@ -34,13 +34,9 @@ async function pendingRewards(n: number) {
     buyer.cookies.set("ring_ref", code.code);
     await signIn(buyer);
     const created = await buyer.post("/api/orders", { amountMinor: 1_000, currency: "USD" });
-    const [order] = await db()
-      .update(orders)
-      .set({ status: "paid", rail: "fiat", paidAt: new Date() })
-      .where(eq(orders.orderReference, created.body.orderReference))
-      .returning();
-    await stack.server.deps.rewards.onOrderPaid(order!);
-    const [reward] = await db().select().from(rewards).where(eq(rewards.orderReference, order!.orderReference));
+    const order = await markPaidByFiat(db(), created.body.orderReference);
+    await stack.server.deps.rewards.onOrderPaid(order);
+    const [reward] = await db().select().from(rewards).where(eq(rewards.orderReference, order.orderReference));
     ids.push(reward!.id);
   }
   return { referrer, ids, wallet: referrerAccount.address };
@@ -53,6 +49,8 @@ describe("reward approval", () => {
     assert.equal(queue.status, 200);
     assert.deepEqual(queue.body.rewards.map((r: { id: string }) => r.id).sort(), [...ids].sort());
     assert.equal(queue.body.rewards[0].tokenAmount, (1n * 10n ** 18n).toString()); // 10 % of 10.00 at 1.00
+    const lowercase = await admin.get(`/api/admin/rewards?state=pending_approval&referrer=${wallet.toLowerCase()}`);
+    assert.deepEqual(lowercase.body, queue.body, "the referrer filter takes any case");
     assert.equal((await referrer.get("/api/admin/rewards")).status, 403);
     assert.equal((await stack.client().get("/api/admin/rewards")).status, 401);
     assert.equal((await admin.get("/api/admin/rewards?state=flying")).status, 400);

@@ -1,17 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, type SQL } from "drizzle-orm";
-import { getAddress } from "viem";
 import { requireAdmin } from "../auth/require-admin.ts";
 import { requireSession, sessionOf } from "../auth/sessions.ts";
 import { rewards, rewardStates } from "../db/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import { commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
+import { adminErrors, commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
 import { Address, Currency } from "../orders/schemas.ts";
 import { decideRewards } from "./ledger/approve.ts";
 import type { RewardRow } from "./ledger/transition.ts";
-import { InvalidDeskRateError, setDeskRate } from "./prices/desk.ts";
-import { InvalidPriceSourceError, setPriceSource } from "./prices/source.ts";
+import { setDeskRate } from "./prices/desk.ts";
+import { setPriceSource } from "./prices/source.ts";
 
 const Reward = z
   .object({
@@ -52,7 +51,7 @@ const Reward = z
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-export function rewardJson(reward: RewardRow): z.infer<typeof Reward> {
+function rewardJson(reward: RewardRow): z.infer<typeof Reward> {
   return {
     id: reward.id,
     orderReference: reward.orderReference,
@@ -111,7 +110,6 @@ const Decision = z.object({ moved: z.array(Reward), unchanged: z.array(z.uuid())
 export function rewardRoutes(deps: AppDeps) {
   const { db } = deps;
   const router = createRouter();
-  const adminErrors = { ...commonErrors, 401: errorResponse("Not signed in"), 403: errorResponse("Not an admin") };
 
   /** The referrer's list and the admin queue: the same query, newest first, with optional filters. */
   function listRewards(filter: {
@@ -166,12 +164,13 @@ export function rewardRoutes(deps: AppDeps) {
       request: { query: ListQuery },
       responses: {
         200: { content: { "application/json": { schema: RewardList } }, description: "Rewards" },
+        ...commonErrors,
         ...adminErrors,
       },
     }),
     async (c) => {
       const query = c.req.valid("query");
-      const rows = await listRewards({ ...query, referrerWallet: query.referrer && getAddress(query.referrer) });
+      const rows = await listRewards({ ...query, referrerWallet: query.referrer });
       return c.json({ rewards: rows.map(rewardJson) }, 200);
     },
   );
@@ -201,7 +200,11 @@ export function rewardRoutes(deps: AppDeps) {
         summary,
         middleware: [requireAdmin(deps)] as const,
         request: { body: { content: { "application/json": { schema: schema as typeof Ids } }, required: true } },
-        responses: { 200: { content: { "application/json": { schema: Decision } }, description }, ...adminErrors },
+        responses: {
+          200: { content: { "application/json": { schema: Decision } }, description },
+          ...commonErrors,
+          ...adminErrors,
+        },
       }),
       async (c) => {
         const { ids, reason } = c.req.valid("json");
@@ -223,6 +226,7 @@ export function rewardRoutes(deps: AppDeps) {
       request: { params: z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) }) },
       responses: {
         200: { content: { "application/json": { schema: Reward } }, description: "The reward" },
+        ...commonErrors,
         ...adminErrors,
         404: errorResponse("No such reward"),
       },
@@ -271,6 +275,7 @@ export function rewardRoutes(deps: AppDeps) {
           },
           description: "Saved",
         },
+        ...commonErrors,
         ...adminErrors,
       },
     }),
@@ -280,27 +285,13 @@ export function rewardRoutes(deps: AppDeps) {
       const updatedBy = `admin:${sessionOf(c).wallet}`;
       if (body.kind === "aggregator" && !body.feed)
         throw badRequest("feed_required", "an aggregator source needs `feed`");
-      try {
-        const row = await setPriceSource(
-          db,
-          body.kind === "aggregator"
-            ? {
-                currency,
-                kind: "aggregator",
-                feed: getAddress(body.feed!),
-                maxAgeSeconds: body.maxAgeSeconds,
-                updatedBy,
-              }
-            : { currency, kind: "desk", maxAgeSeconds: body.maxAgeSeconds, updatedBy },
-        );
-        return c.json(
-          { currency: row.currency, kind: row.kind, feed: row.feed, maxAgeSeconds: row.maxAgeSeconds },
-          200,
-        );
-      } catch (error) {
-        if (error instanceof InvalidPriceSourceError) throw badRequest("invalid_price_source", error.message);
-        throw error;
-      }
+      const row = await setPriceSource(
+        db,
+        body.kind === "aggregator"
+          ? { currency, kind: "aggregator", feed: body.feed!, maxAgeSeconds: body.maxAgeSeconds, updatedBy }
+          : { currency, kind: "desk", maxAgeSeconds: body.maxAgeSeconds, updatedBy },
+      );
+      return c.json({ currency: row.currency, kind: row.kind, feed: row.feed, maxAgeSeconds: row.maxAgeSeconds }, 200);
     },
   );
 
@@ -336,23 +327,19 @@ export function rewardRoutes(deps: AppDeps) {
           },
           description: "Saved",
         },
+        ...commonErrors,
         ...adminErrors,
       },
     }),
     async (c) => {
       const { currency } = c.req.valid("param");
       const body = c.req.valid("json");
-      try {
-        await setDeskRate(db, {
-          currency,
-          answer: BigInt(body.answer),
-          decimals: body.decimals,
-          setBy: `admin:${sessionOf(c).wallet}`,
-        });
-      } catch (error) {
-        if (error instanceof InvalidDeskRateError) throw badRequest("invalid_desk_rate", error.message);
-        throw error;
-      }
+      await setDeskRate(db, {
+        currency,
+        answer: BigInt(body.answer),
+        decimals: body.decimals,
+        setBy: `admin:${sessionOf(c).wallet}`,
+      });
       return c.json({ currency, answer: body.answer, decimals: body.decimals }, 200);
     },
   );

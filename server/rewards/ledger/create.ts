@@ -1,7 +1,7 @@
 // Turning a paid order into a reward, exactly once: a unique key on the order reference, a
 // short-circuit here, and `paidOrders` on-chain at mint time are the three layers.
 import { eq } from "drizzle-orm";
-import { keccak256, toBytes } from "viem";
+import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
 import type { Db } from "../../db/client.ts";
 import { rewards, rewardTransitions } from "../../db/schema.ts";
 import type { OrderRow } from "../hook.ts";
@@ -27,7 +27,6 @@ export async function createRewardForOrder(
   sizer: Sizer,
   settings: LedgerSettings,
   order: OrderRow,
-  actor = "system:order-paid",
 ): Promise<CreateRewardResult> {
   if (order.status !== "paid" || !order.rail) {
     return { created: false, reward: undefined, reason: `order is ${order.status}, not paid` };
@@ -53,7 +52,7 @@ export async function createRewardForOrder(
       .insert(rewards)
       .values({
         orderReference: order.orderReference,
-        orderRef: keccak256(toBytes(order.orderReference)),
+        orderRef: orderRefOf(order.orderReference),
         kind: order.kind,
         refcodeId: order.refcodeId,
         referralCode: order.referralCode,
@@ -84,7 +83,7 @@ export async function createRewardForOrder(
       rewardId: reward.id,
       fromState: null,
       toState: state,
-      actor,
+      actor: "system:order-paid",
       reason: order.rail === "crypto" ? "internal credit: approved at once" : "fiat: awaiting approval",
     });
     return { created: true as const, reward };

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { keccak256, toBytes } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { anvilKeys } from "../../../scripts/lib/anvil-accounts.ts";
-import { orders, rewards, rewardTransitions, deskRates, priceSources } from "../../db/schema.ts";
-import { insertCode } from "../../test/fixtures.ts";
+import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
+import { orders, rewards, rewardTransitions, deskRates, priceSources, users } from "../../db/schema.ts";
+import { insertCode, markPaidByFiat } from "../../test/fixtures.ts";
 import { newAccount, signIn, startTestStack, type TestClient, type TestStack } from "../../test/harness.ts";
 import { createRewardForOrder, type LedgerSettings } from "./create.ts";
 import { sizePendingRewards } from "./size.ts";
@@ -75,7 +77,7 @@ describe("reward ledger", () => {
     assert.ok(reward, "a reward exists");
     assert.equal(reward.state, "approved");
     assert.equal(reward.rail, "crypto");
-    assert.equal(reward.orderRef, keccak256(toBytes(ref)));
+    assert.equal(reward.orderRef, orderRefOf(ref));
     assert.equal(reward.referrerUserId, code.userId);
     assert.equal(reward.referrerWallet, referrer.address);
     assert.equal(reward.refereeUserId, buyerUserId);
@@ -135,18 +137,56 @@ describe("reward ledger", () => {
     assert.equal(sized!.priceSource, "desk");
   });
 
+  it("re-records a waiting currency's reason in one pass only when it changes", async () => {
+    const refs: string[] = [];
+    for (const amountMinor of [1_000, 3_000]) {
+      const { client } = await referredBuyer(amountMinor, "CHF");
+      refs.push(await paidOrder(client, { amountMinor, currency: "CHF" }));
+    }
+    // xmin changes with every UPDATE of a row, even one that writes the same values.
+    const versions = async () => {
+      const { rows } = await db().execute<{ order_reference: string; xmin: string; sizing_error: string }>(
+        sql`select order_reference, xmin::text, sizing_error from rewards where currency = 'CHF' order by base_amount_minor`,
+      );
+      assert.deepEqual(
+        rows.map((row) => row.order_reference),
+        refs,
+      );
+      return rows;
+    };
+    const created = await versions();
+    for (const row of created) assert.match(row.sizing_error, /^price unavailable \(no_source\) for CHF/);
+
+    const sizer = createSizer(db(), stack.server.deps.chain);
+    await sizePendingRewards(db(), sizer);
+    assert.deepEqual(await versions(), created, "the same reason again: the rows are not written");
+
+    await db().insert(priceSources).values({ currency: "CHF", kind: "desk", updatedBy: "test" });
+    await sizePendingRewards(db(), sizer);
+    const noRate = await versions();
+    for (const [i, row] of noRate.entries()) {
+      assert.equal(row.sizing_error, "price unavailable (no_rate) for CHF: no desk rate is set");
+      assert.notEqual(row.xmin, created[i]!.xmin);
+    }
+
+    await db().insert(deskRates).values({ currency: "CHF", answer: "50", decimals: 2, setBy: "test" }); // 0.50 CHF
+    assert.ok((await sizePendingRewards(db(), sizer)) >= 2);
+    for (const [i, ref] of refs.entries()) {
+      const reward = await rewardOf(ref);
+      assert.equal(reward!.sizing, "sized");
+      assert.equal(reward!.sizingError, null);
+      assert.equal(reward!.tokenAmount, ((i === 0 ? 2n : 6n) * 10n ** 18n).toString()); // 1.00 / 3.00 CHF at 0.50
+    }
+  });
+
   it("puts fiat rewards in pending_approval with the auto-approve time, once per order under races", async () => {
     const { client } = await referredBuyer(0);
     const created = await client.post("/api/orders", { amountMinor: 3_000, currency: "USD" });
     const ref = created.body.orderReference as string;
-    const [order] = await db()
-      .update(orders)
-      .set({ status: "paid", rail: "fiat", paidAt: new Date() })
-      .where(eq(orders.orderReference, ref))
-      .returning();
+    const order = await markPaidByFiat(db(), ref);
     const sizer = createSizer(db(), stack.server.deps.chain);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => createRewardForOrder(db(), sizer, settings, order!)),
+      Array.from({ length: 20 }, () => createRewardForOrder(db(), sizer, settings, order)),
     );
     assert.equal(results.filter((r) => r.created).length, 1);
     const ids = new Set(results.map((r) => r.reward?.id));
@@ -158,15 +198,25 @@ describe("reward ledger", () => {
     assert.equal((await transitionsOf(reward!.id)).length, 1);
   });
 
+  it("keys a hex-looking order reference by its text, as paidOrders and the audit do", async () => {
+    const { client } = await referredBuyer(0);
+    const created = await client.post("/api/orders", { amountMinor: 3_000, currency: "USD" });
+    const hexLooking = `0x${randomBytes(6).toString("hex")}`; // host platforms may send such references
+    await db()
+      .update(orders)
+      .set({ orderReference: hexLooking })
+      .where(eq(orders.orderReference, created.body.orderReference));
+    const order = await markPaidByFiat(db(), hexLooking);
+    const { reward } = await createRewardForOrder(db(), createSizer(db(), stack.server.deps.chain), settings, order);
+    assert.equal(reward!.orderRef, orderRefOf(hexLooking));
+    assert.notEqual(reward!.orderRef, keccak256(toBytes(hexLooking)), "not read as raw bytes");
+  });
+
   it("changes state only along allowed transitions, each with an audit row", async () => {
     const { client } = await referredBuyer(0);
     const created = await client.post("/api/orders", { amountMinor: 800, currency: "USD" });
-    const [order] = await db()
-      .update(orders)
-      .set({ status: "paid", rail: "fiat", paidAt: new Date() })
-      .where(eq(orders.orderReference, created.body.orderReference))
-      .returning();
-    const { reward } = await createRewardForOrder(db(), createSizer(db(), stack.server.deps.chain), settings, order!);
+    const order = await markPaidByFiat(db(), created.body.orderReference);
+    const { reward } = await createRewardForOrder(db(), createSizer(db(), stack.server.deps.chain), settings, order);
     const id = reward!.id;
     assert.deepEqual(await transitionRewards(db(), { ids: [id], to: "minted", actor: "test" }), []);
     const approved = await transitionRewards(db(), {
@@ -186,5 +236,54 @@ describe("reward ledger", () => {
         ["pending_approval", "approved", "admin:0xabc", "looks fine"],
       ],
     );
+  });
+});
+
+// Issue 4 §1–2: a paid membership rewards the buyer's sign-up referrer (`referredBy`) at the
+// membership rate, through the real ledger behind the order-paid hook.
+describe("membership rewards", () => {
+  it("pays the sign-up referrer at the membership rate when a membership is paid with credit", async () => {
+    const referrer = newAccount();
+    const code = await insertCode(db(), referrer.address);
+    const client = stack.client();
+    client.cookies.set("ring_ref", code.code);
+    const { session } = await signIn(client); // first sign-in with the cookie: sign-up attribution
+    const [user] = await db().select().from(users).where(eq(users.id, session.userId));
+    assert.equal(user!.signupAttribution, "accepted");
+    assert.equal(user!.referredByUserId, code.userId);
+    assert.equal(user!.referredByCodeId, code.id);
+    // Without the cookie the membership can only be attributed through referredBy.
+    client.cookies.delete("ring_ref");
+    await admin.post("/api/admin/credit/grants", { userId: session.userId, currency: "USD", amountMinor: 5_000 });
+
+    const ref = await paidOrder(client, { kind: "membership", amountMinor: 5_000, currency: "USD" });
+    const reward = await rewardOf(ref);
+    assert.ok(reward, "a reward exists");
+    assert.equal(reward.kind, "membership");
+    assert.equal(reward.state, "approved");
+    assert.equal(reward.referrerUserId, user!.referredByUserId);
+    assert.equal(reward.referrerWallet, referrer.address);
+    assert.equal(reward.referralCode, code.code);
+    assert.equal(reward.refereeUserId, session.userId);
+    assert.equal(stack.server.deps.config.commission.membershipBps, 2000); // COMMISSION_MEMBERSHIP_BPS default
+    assert.equal(reward.commissionBps, 2000);
+    assert.equal(reward.baseAmountMinor, 5_000);
+    assert.equal(reward.rewardMinor, 1_000); // 20 % of 50.00 USD = 10.00 USD
+    assert.equal(reward.sizing, "sized");
+    assert.equal(reward.tokenAmount, (4n * 10n ** 18n).toString()); // 10.00 USD at 2.50 USD per token
+  });
+
+  it("creates no membership reward for a user without referredBy", async () => {
+    const client = stack.client();
+    const { session } = await signIn(client); // no first-touch cookie: no sign-up referrer
+    const [user] = await db().select().from(users).where(eq(users.id, session.userId));
+    assert.equal(user!.referredByUserId, null);
+    await admin.post("/api/admin/credit/grants", { userId: session.userId, currency: "USD", amountMinor: 5_000 });
+
+    const ref = await paidOrder(client, { kind: "membership", amountMinor: 5_000, currency: "USD" });
+    const [order] = await db().select().from(orders).where(eq(orders.orderReference, ref));
+    assert.equal(order!.status, "paid");
+    assert.equal(order!.attribution, "none");
+    assert.equal(await rewardOf(ref), undefined);
   });
 });

@@ -10,13 +10,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { asc, eq } from "drizzle-orm";
-import { type Address, type Hex, keccak256, toBytes, zeroAddress } from "viem";
+import { type Address, type Hex, zeroAddress } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
-import { mockAggregatorV3Abi, referralRewardsAbi, rewardTokenAbi } from "../../../deployments/abi.ts";
+import { referralRewardsAbi, rewardTokenAbi } from "../../../deployments/abi.ts";
 import { anvilKeys } from "../../../scripts/lib/anvil-accounts.ts";
 import { type Clients, connect } from "../../../scripts/lib/clients.ts";
-import { confirm, deployArtifact } from "../../../scripts/lib/deploy.ts";
-import { orders, rewards, rewardTransitions } from "../../db/schema.ts";
+import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
+import { rewards, rewardTransitions } from "../../db/schema.ts";
+import { deployFeed, latestRound, setAnswer, setRound } from "../../test/feeds.ts";
+import { markPaidByFiat } from "../../test/fixtures.ts";
 import { newAccount, signIn, startTestStack, type TestClient, type TestStack } from "../../test/harness.ts";
 import { sizePendingRewards } from "./size.ts";
 import { createSizer } from "./sizer.ts";
@@ -46,43 +48,6 @@ const chain = () => stack.server.deps.chain;
 
 async function chainNow(): Promise<bigint> {
   return (await feeds.publicClient.getBlock()).timestamp;
-}
-
-/** A MockAggregatorV3 answering `answer` (round 1, updated now). */
-async function deployFeed(answer: bigint, decimals = 8, description = "RCR / FIAT"): Promise<Address> {
-  return (await deployArtifact(feeds, "MockAggregatorV3", [decimals, description, answer])).address;
-}
-
-async function setRound(
-  feed: Address,
-  round: { roundId: bigint; answer: bigint; startedAt: bigint; updatedAt: bigint; answeredInRound: bigint },
-) {
-  const hash = await feeds.walletClient.writeContract({
-    address: feed,
-    abi: mockAggregatorV3Abi,
-    functionName: "setRound",
-    args: [round.roundId, round.answer, round.startedAt, round.updatedAt, round.answeredInRound],
-  });
-  await confirm(feeds, hash, "setRound");
-}
-
-/** A new, complete round with `answer`, updated at the block's time; returns the round as the feed reports it. */
-async function setAnswer(feed: Address, answer: bigint) {
-  const hash = await feeds.walletClient.writeContract({
-    address: feed,
-    abi: mockAggregatorV3Abi,
-    functionName: "setAnswer",
-    args: [answer],
-  });
-  await confirm(feeds, hash, "setAnswer");
-  const [roundId, latest, , updatedAt, answeredInRound] = await feeds.publicClient.readContract({
-    address: feed,
-    abi: mockAggregatorV3Abi,
-    functionName: "latestRoundData",
-  });
-  assert.equal(latest, answer);
-  assert.equal(answeredInRound, roundId);
-  return { roundId, updatedAt };
 }
 
 async function paymentOf(orderRef: Hex) {
@@ -157,7 +122,7 @@ async function creditPurchase(currency: string, amountMinor: number): Promise<Pu
   assert.equal(paid.status, 200, JSON.stringify(paid.body));
   assert.equal(paid.body.status, "paid");
   assert.equal(paid.body.rail, "crypto");
-  return { referrer, referrerAccount, code, orderReference, orderRef: keccak256(toBytes(orderReference)) };
+  return { referrer, referrerAccount, code, orderReference, orderRef: orderRefOf(orderReference) };
 }
 
 /**
@@ -170,13 +135,8 @@ async function fiatPurchase(currency: string, amountMinor: number): Promise<Purc
   assert.equal(order.status, 201, JSON.stringify(order.body));
   assert.equal(order.body.referral.attribution, "accepted");
   const orderReference = order.body.orderReference as string;
-  const [row] = await db()
-    .update(orders)
-    .set({ status: "paid", rail: "fiat", paidAt: new Date() })
-    .where(eq(orders.orderReference, orderReference))
-    .returning();
-  await stack.server.deps.rewards.onOrderPaid(row!);
-  return { referrer, referrerAccount, code, orderReference, orderRef: keccak256(toBytes(orderReference)) };
+  await stack.server.deps.rewards.onOrderPaid(await markPaidByFiat(db(), orderReference));
+  return { referrer, referrerAccount, code, orderReference, orderRef: orderRefOf(orderReference) };
 }
 
 /** The purchase's reward as its referrer sees it in GET /api/rewards (exactly one). */
@@ -289,7 +249,7 @@ const waiting: Waiting[] = [];
 
 describe("a bad or missing price never produces a reward amount", () => {
   it("sizes and pays a reward at once when the feed is fresh (control)", async () => {
-    const feed = await deployFeed(299_999_999n); // 2.99999999 USD per token
+    const feed = await deployFeed(feeds, 299_999_999n); // 2.99999999 USD per token
     await putPriceSource("USD", { kind: "aggregator", feed, maxAgeSeconds: MAX_AGE_SECONDS });
     const purchase = await creditPurchase("USD", 10_000); // 100.00 USD → 10.00 USD reward
     const reward = await myReward(purchase);
@@ -315,10 +275,16 @@ describe("a bad or missing price never produces a reward amount", () => {
   });
 
   it("1. a stale answer (older than the source's maximum age) leaves the reward pending_price, unpaid", async () => {
-    const feed = await deployFeed(92_000_000n, 8, "RCR / EUR");
+    const feed = await deployFeed(feeds, 92_000_000n, 8, "RCR / EUR");
     const now = await chainNow();
     const old = now - 3_600n;
-    await setRound(feed, { roundId: 2n, answer: 92_100_000n, startedAt: old, updatedAt: old, answeredInRound: 2n });
+    await setRound(feeds, feed, {
+      roundId: 2n,
+      answer: 92_100_000n,
+      startedAt: old,
+      updatedAt: old,
+      answeredInRound: 2n,
+    });
     await putPriceSource("EUR", { kind: "aggregator", feed, maxAgeSeconds: MAX_AGE_SECONDS });
 
     const stale = new RegExp(
@@ -326,7 +292,7 @@ describe("a bad or missing price never produces a reward amount", () => {
         `more than the maximum age of ${MAX_AGE_SECONDS}s$`,
     );
     const fix = async () => {
-      const { roundId, updatedAt } = await setAnswer(feed, 92_345_678n); // 0.92345678 EUR per token
+      const { roundId, updatedAt } = await setAnswer(feeds, feed, 92_345_678n); // 0.92345678 EUR per token
       return { answer: 92_345_678n, decimals: 8, feed, roundId, updatedAt };
     };
 
@@ -358,16 +324,16 @@ describe("a bad or missing price never produces a reward amount", () => {
       purchase: fiat,
       currency: "EUR",
       rewardMinor: 500,
-      fix: async () => ({ answer: 92_345_678n, decimals: 8, feed, ...(await latestRound(feed)) }),
+      fix: async () => ({ ...(await latestRound(feeds, feed)), answer: 92_345_678n, decimals: 8, feed }),
       expectedTokenAmount: 5_414_438_562_029_941_455n, // floor(500 × 10^26 / (10^2 × 92 345 678))
     });
   });
 
   it("2. a negative answer leaves the reward pending_price, unpaid", async () => {
     // An 18-decimal feed, to check the price's decimals are taken from the feed.
-    const feed = await deployFeed(790_000_000_000_000_000n, 18, "RCR / GBP");
+    const feed = await deployFeed(feeds, 790_000_000_000_000_000n, 18, "RCR / GBP");
     await putPriceSource("GBP", { kind: "aggregator", feed, maxAgeSeconds: MAX_AGE_SECONDS });
-    await setAnswer(feed, -791_234_567_890_123_456n); // round 2, fresh, negative
+    await setAnswer(feeds, feed, -791_234_567_890_123_456n); // round 2, fresh, negative
     const purchase = await creditPurchase("GBP", 7_777);
     await assertPendingAndUnpaid(purchase, {
       currency: "GBP",
@@ -380,7 +346,7 @@ describe("a bad or missing price never produces a reward amount", () => {
       currency: "GBP",
       rewardMinor: 777,
       fix: async () => {
-        const { roundId, updatedAt } = await setAnswer(feed, 791_234_567_890_123_457n);
+        const { roundId, updatedAt } = await setAnswer(feeds, feed, 791_234_567_890_123_457n);
         return { answer: 791_234_567_890_123_457n, decimals: 18, feed, roundId, updatedAt };
       },
       expectedTokenAmount: 9_820_096_739_098_737_508n, // floor(777 × 10^36 / (10^2 × 791 234 567 890 123 457))
@@ -388,9 +354,9 @@ describe("a bad or missing price never produces a reward amount", () => {
   });
 
   it("3. a zero answer leaves the reward pending_price, unpaid", async () => {
-    const feed = await deployFeed(88_000_000n, 8, "RCR / CHF");
+    const feed = await deployFeed(feeds, 88_000_000n, 8, "RCR / CHF");
     await putPriceSource("CHF", { kind: "aggregator", feed, maxAgeSeconds: MAX_AGE_SECONDS });
-    await setAnswer(feed, 0n);
+    await setAnswer(feeds, feed, 0n);
     const purchase = await creditPurchase("CHF", 3_333);
     await assertPendingAndUnpaid(purchase, {
       currency: "CHF",
@@ -403,7 +369,7 @@ describe("a bad or missing price never produces a reward amount", () => {
       currency: "CHF",
       rewardMinor: 333,
       fix: async () => {
-        const { roundId, updatedAt } = await setAnswer(feed, 88_888_888n);
+        const { roundId, updatedAt } = await setAnswer(feeds, feed, 88_888_888n);
         return { answer: 88_888_888n, decimals: 8, feed, roundId, updatedAt };
       },
       expectedTokenAmount: 3_746_250_037_462_500_374n, // floor(333 × 10^26 / (10^2 × 88 888 888))
@@ -411,11 +377,11 @@ describe("a bad or missing price never produces a reward amount", () => {
   });
 
   it("4. an incomplete round (answeredInRound < roundId) leaves the reward pending_price, unpaid", async () => {
-    const feed = await deployFeed(15_000_000_000n, 8, "RCR / JPY");
+    const feed = await deployFeed(feeds, 15_000_000_000n, 8, "RCR / JPY");
     await putPriceSource("JPY", { kind: "aggregator", feed, maxAgeSeconds: MAX_AGE_SECONDS });
     const now = await chainNow();
     // Round 3 carries round 2's answer: a positive, fresh answer from an incomplete round.
-    await setRound(feed, {
+    await setRound(feeds, feed, {
       roundId: 3n,
       answer: 15_100_000_000n,
       startedAt: now,
@@ -436,7 +402,7 @@ describe("a bad or missing price never produces a reward amount", () => {
       currency: "JPY",
       rewardMinor: 999,
       fix: async () => {
-        const { roundId, updatedAt } = await setAnswer(feed, 15_012_345_678n); // round 4
+        const { roundId, updatedAt } = await setAnswer(feeds, feed, 15_012_345_678n); // round 4
         assert.equal(roundId, 4n);
         return { answer: 15_012_345_678n, decimals: 8, feed, roundId, updatedAt };
       },
@@ -457,9 +423,9 @@ describe("a bad or missing price never produces a reward amount", () => {
       currency: "CAD",
       rewardMinor: 432,
       fix: async () => {
-        const feed = await deployFeed(137_000_001n, 8, "RCR / CAD");
+        const feed = await deployFeed(feeds, 137_000_001n, 8, "RCR / CAD");
         await putPriceSource("CAD", { kind: "aggregator", feed, maxAgeSeconds: MAX_AGE_SECONDS });
-        return { answer: 137_000_001n, decimals: 8, feed, ...(await latestRound(feed)) };
+        return { ...(await latestRound(feeds, feed)), answer: 137_000_001n, decimals: 8, feed };
       },
       expectedTokenAmount: 3_153_284_648_516_170_448n, // floor(432 × 10^26 / (10^2 × 137 000 001))
     });
@@ -480,9 +446,9 @@ describe("a bad or missing price never produces a reward amount", () => {
       currency: "AUD",
       rewardMinor: 246,
       fix: async () => {
-        const feed = await deployFeed(155_555_555n, 8, "RCR / AUD");
+        const feed = await deployFeed(feeds, 155_555_555n, 8, "RCR / AUD");
         await putPriceSource("AUD", { kind: "aggregator", feed, maxAgeSeconds: MAX_AGE_SECONDS });
-        return { answer: 155_555_555n, decimals: 8, feed, ...(await latestRound(feed)) };
+        return { ...(await latestRound(feeds, feed)), answer: 155_555_555n, decimals: 8, feed };
       },
       expectedTokenAmount: 1_581_428_577_076_530_632n, // floor(246 × 10^26 / (10^2 × 155 555 555))
     });
@@ -550,12 +516,3 @@ describe("a bad or missing price never produces a reward amount", () => {
     }
   });
 });
-
-async function latestRound(feed: Address) {
-  const [roundId, , , updatedAt] = await feeds.publicClient.readContract({
-    address: feed,
-    abi: mockAggregatorV3Abi,
-    functionName: "latestRoundData",
-  });
-  return { roundId, updatedAt };
-}

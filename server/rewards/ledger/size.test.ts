@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Deployment } from "../../../deployments/schema.ts";
+import { connectChain } from "../../chain.ts";
+import type { Db } from "../../db/client.ts";
 import type { Price } from "../prices/errors.ts";
 import { PriceUnavailableError } from "../prices/errors.ts";
 import { type Sizer, sizeReward } from "./size.ts";
+import { createSizer } from "./sizer.ts";
+import { closedPortUrl } from "../../test/fixtures.ts";
 
 const at = new Date("2026-11-21T00:00:00Z");
 const sizerAt = (price: Price | Error): Sizer => ({
@@ -46,5 +51,34 @@ describe("sizeReward", () => {
     assert.equal(sizing.sizing, "pending_price");
     assert.equal(sizing.tokenAmount, null);
     assert.match(sizing.sizingError ?? "", /no price source/);
+  });
+});
+
+describe("createSizer", () => {
+  it("turns an unreadable token (RPC down) into pending_price with the reason, never a thrown hook", async () => {
+    const token = "0x000000000000000000000000000000000000dEaD";
+    const deployment: Partial<Deployment> = { chainId: 31337, token, proxy: token };
+    const chain = connectChain(await closedPortUrl(), deployment as Deployment);
+    // Only its tokenDecimals is used here (the price below is a stub): no database is needed.
+    const sizer = createSizer(undefined as unknown as Db, chain);
+    await assert.rejects(sizer.tokenDecimals(), (error: unknown) => {
+      assert.ok(error instanceof PriceUnavailableError, String(error));
+      assert.equal(error.reason, "unreachable");
+      assert.match(
+        error.message,
+        new RegExp(`^price unavailable \\(unreachable\\): could not read the decimals of token ${token}`),
+      );
+      return true;
+    });
+    const sizing = await sizeReward(
+      {
+        price: sizerAt({ answer: 3n * 10n ** 8n, decimals: 8, source: "desk", round: null, at }).price,
+        tokenDecimals: sizer.tokenDecimals,
+      },
+      { currency: "USD", rewardMinor: 1000n },
+    );
+    assert.equal(sizing.sizing, "pending_price");
+    assert.equal(sizing.tokenAmount, null);
+    assert.match(sizing.sizingError ?? "", /^price unavailable \(unreachable\): could not read the decimals/);
   });
 });

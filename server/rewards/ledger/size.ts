@@ -1,6 +1,6 @@
 // Converting a reward's fiat value to tokens with a fresh price, or leaving it visibly
 // `pending_price` — never sizing it with a bad price.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { rewards } from "../../db/schema.ts";
 import { MoneyError, toTokenUnits } from "../money.ts";
@@ -19,9 +19,12 @@ type Sizing = Pick<
 
 export async function sizeReward(sizer: Sizer, input: { currency: string; rewardMinor: bigint }): Promise<Sizing> {
   let price: Price;
+  let tokenDecimals: number;
   try {
     price = await sizer.price(input.currency);
+    tokenDecimals = await sizer.tokenDecimals();
   } catch (error) {
+    // No usable price, or the token's decimals could not be read: it waits and is sized later.
     if (!(error instanceof PriceUnavailableError)) throw error;
     return { sizing: "pending_price", sizingError: error.message, tokenAmount: null };
   }
@@ -31,7 +34,7 @@ export async function sizeReward(sizer: Sizer, input: { currency: string; reward
       rewardMinor: input.rewardMinor,
       currency: input.currency,
       price: { answer: price.answer, decimals: price.decimals },
-      tokenDecimals: await sizer.tokenDecimals(),
+      tokenDecimals,
     });
   } catch (error) {
     // e.g. above the contract's uint96: visible on the reward, never paid with a made-up amount
@@ -58,36 +61,70 @@ export async function sizeReward(sizer: Sizer, input: { currency: string; reward
   };
 }
 
-/** Sizes every live reward still waiting for a price; returns how many were sized. */
+/** The states in which a reward waiting for a price is still worth sizing. */
+const LIVE_STATES = ["pending_approval", "approved", "failed"] as const;
+
+/**
+ * Sizes every live reward still waiting for a price; returns how many were sized. One price read
+ * per currency per pass. A currency without a usable price costs one UPDATE (recording the reason
+ * on its rewards whose recorded reason differs); each sized reward costs one; rewards that keep
+ * waiting for another reason (rounding to zero, uint96, the token's decimals unreadable) cost one
+ * UPDATE per reason, and none when the recorded reason is already that one.
+ */
 export async function sizePendingRewards(db: Db, sizer: Sizer): Promise<number> {
   const waiting = await db
-    .select()
+    .select({
+      id: rewards.id,
+      currency: rewards.currency,
+      rewardMinor: rewards.rewardMinor,
+      sizingError: rewards.sizingError,
+    })
     .from(rewards)
-    .where(
-      and(eq(rewards.sizing, "pending_price"), inArray(rewards.state, ["pending_approval", "approved", "failed"])),
-    );
-  // One price read per currency per pass, not one per reward.
-  const prices = new Map<string, Promise<Price>>();
-  const cached: Sizer = {
-    price: (currency) => {
-      if (!prices.has(currency)) prices.set(currency, sizer.price(currency));
-      return prices.get(currency)!;
-    },
-    tokenDecimals: () => sizer.tokenDecimals(),
-  };
+    .where(and(eq(rewards.sizing, "pending_price"), inArray(rewards.state, LIVE_STATES)));
   let sized = 0;
-  for (const reward of waiting) {
-    const sizing = await sizeReward(cached, { currency: reward.currency, rewardMinor: BigInt(reward.rewardMinor) });
-    if (sizing.sizing !== "sized") {
-      await db.update(rewards).set({ sizingError: sizing.sizingError }).where(eq(rewards.id, reward.id));
+  /** Rewards that keep waiting with a new reason, by that reason. */
+  const reasons = new Map<string, string[]>();
+  for (const [currency, rows] of Map.groupBy(waiting, (row) => row.currency)) {
+    let price: Price;
+    try {
+      price = await sizer.price(currency);
+    } catch (error) {
+      if (!(error instanceof PriceUnavailableError)) throw error;
+      await db
+        .update(rewards)
+        .set({ sizingError: error.message })
+        .where(
+          and(
+            eq(rewards.currency, currency),
+            eq(rewards.sizing, "pending_price"),
+            inArray(rewards.state, LIVE_STATES),
+            sql`${rewards.sizingError} is distinct from ${error.message}`,
+          ),
+        );
       continue;
     }
-    const updated = await db
+    const priced: Sizer = { price: async () => price, tokenDecimals: () => sizer.tokenDecimals() };
+    for (const reward of rows) {
+      const sizing = await sizeReward(priced, { currency, rewardMinor: BigInt(reward.rewardMinor) });
+      if (sizing.sizing === "sized") {
+        const updated = await db
+          .update(rewards)
+          .set(sizing)
+          .where(and(eq(rewards.id, reward.id), eq(rewards.sizing, "pending_price")))
+          .returning({ id: rewards.id });
+        sized += updated.length;
+      } else if (sizing.sizingError !== reward.sizingError) {
+        const ids = reasons.get(sizing.sizingError!);
+        if (ids) ids.push(reward.id);
+        else reasons.set(sizing.sizingError!, [reward.id]);
+      }
+    }
+  }
+  for (const [sizingError, ids] of reasons) {
+    await db
       .update(rewards)
-      .set(sizing)
-      .where(and(eq(rewards.id, reward.id), eq(rewards.sizing, "pending_price")))
-      .returning({ id: rewards.id });
-    sized += updated.length;
+      .set({ sizingError })
+      .where(and(inArray(rewards.id, ids), eq(rewards.sizing, "pending_price")));
   }
   return sized;
 }

@@ -33,35 +33,41 @@ export interface TransitionInput {
   set?: PgUpdateSetSource<typeof rewards>;
 }
 
-/** Moves the rewards that are in an allowed state; returns the rows that moved. Call inside a transaction. */
-export async function transitionRewards(tx: Tx | Db, input: TransitionInput): Promise<RewardRow[]> {
+/**
+ * Moves the rewards that are in an allowed state; returns the rows that moved. The update and
+ * its audit rows commit together: in a transaction of their own, or as a savepoint of the
+ * caller's.
+ */
+export async function transitionRewards(db: Tx | Db, input: TransitionInput): Promise<RewardRow[]> {
   if (input.ids.length === 0) return [];
   const from = (input.from ?? fromStatesOf(input.to)).filter((state) => allowedTransitions[state].includes(input.to));
   if (from.length === 0) return [];
-  const before = tx.$with("before").as(
-    tx
-      .select({ id: rewards.id, state: rewards.state })
-      .from(rewards)
-      .where(and(inArray(rewards.id, input.ids), inArray(rewards.state, from)))
-      .for("update"),
-  );
-  const moved = await tx
-    .with(before)
-    .update(rewards)
-    .set({ ...input.set, state: input.to, updatedAt: sql`now()` })
-    .from(before)
-    .where(eq(rewards.id, before.id))
-    .returning({ row: rewards, from: before.state });
-  if (moved.length > 0) {
-    await tx.insert(rewardTransitions).values(
-      moved.map(({ row, from: fromState }) => ({
-        rewardId: row.id,
-        fromState,
-        toState: input.to,
-        actor: input.actor,
-        reason: input.reason ?? null,
-      })),
+  return db.transaction(async (tx) => {
+    const before = tx.$with("before").as(
+      tx
+        .select({ id: rewards.id, state: rewards.state })
+        .from(rewards)
+        .where(and(inArray(rewards.id, input.ids), inArray(rewards.state, from)))
+        .for("update"),
     );
-  }
-  return moved.map(({ row }) => row);
+    const moved = await tx
+      .with(before)
+      .update(rewards)
+      .set({ ...input.set, state: input.to, updatedAt: sql`now()` })
+      .from(before)
+      .where(eq(rewards.id, before.id))
+      .returning({ row: rewards, from: before.state });
+    if (moved.length > 0) {
+      await tx.insert(rewardTransitions).values(
+        moved.map(({ row, from: fromState }) => ({
+          rewardId: row.id,
+          fromState,
+          toState: input.to,
+          actor: input.actor,
+          reason: input.reason ?? null,
+        })),
+      );
+    }
+    return moved.map(({ row }) => row);
+  });
 }

@@ -1,14 +1,17 @@
 // Admin-set desk rates: a fixed `answer / 10^decimals` currency units per token. A desk rate does
 // not expire (it is the admin's explicit choice); the admin replaces it with setDeskRate.
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client.ts";
+import type { Db, Tx } from "../../db/client.ts";
 import { deskRates } from "../../db/schema.ts";
+import { ApiError } from "../../http/errors.ts";
 import { type Price, PriceUnavailableError } from "./errors.ts";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-
-export class InvalidDeskRateError extends Error {
+/** A desk rate the service refuses: a 400 (`invalid_desk_rate`) when it reaches a route. */
+export class InvalidDeskRateError extends ApiError {
   override name = "InvalidDeskRateError";
+  constructor(message: string) {
+    super(400, "invalid_desk_rate", message);
+  }
 }
 
 export interface DeskRateInput {

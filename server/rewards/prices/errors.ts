@@ -1,7 +1,7 @@
 // Why no price could size a reward. A reward that meets one of these waits in `pending_price`
 // (with the message as its sizing error) and is sized later: never with a bad price.
 
-export const priceUnavailableReasons = [
+const priceUnavailableReasons = [
   "no_source",
   "stale",
   "non_positive",

@@ -1,18 +1,18 @@
 import assert from "node:assert/strict";
-import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { type Address, createPublicClient, http, type PublicClient } from "viem";
-import { mockAggregatorV3Abi } from "../../../deployments/abi.ts";
 import { type Anvil, startAnvil } from "../../../scripts/lib/anvil.ts";
 import { anvilKeys } from "../../../scripts/lib/anvil-accounts.ts";
 import { type Clients, connect } from "../../../scripts/lib/clients.ts";
-import { confirm, deployArtifact } from "../../../scripts/lib/deploy.ts";
 import { type Database, openDatabase, runMigrations } from "../../db/client.ts";
+import { deployFeed, setRound } from "../../test/feeds.ts";
+import { ApiError } from "../../http/errors.ts";
 import { createTestDatabase, stopEmbedded, type TestDatabase } from "../../test/harness.ts";
 import { readAggregatorPrice } from "./aggregator.ts";
 import { InvalidDeskRateError, readDeskRate, setDeskRate } from "./desk.ts";
 import { PriceUnavailableError, type PriceUnavailableReason } from "./errors.ts";
 import { InvalidPriceSourceError, resolvePrice, setPriceSource } from "./source.ts";
+import { closedPortUrl } from "../../test/fixtures.ts";
 
 let anvil: Anvil;
 let clients: Clients;
@@ -36,24 +36,6 @@ after(async () => {
   await anvil?.stop();
 });
 
-/** A new feed with 8 decimals answering `answer` in round 1, updated at the current block. */
-async function deployFeed(answer: bigint, decimals = 8): Promise<Address> {
-  return (await deployArtifact(clients, "MockAggregatorV3", [decimals, "RCR / USD", answer])).address;
-}
-
-async function setRound(
-  feed: Address,
-  round: { roundId: bigint; answer: bigint; startedAt: bigint; updatedAt: bigint; answeredInRound: bigint },
-) {
-  const hash = await clients.walletClient.writeContract({
-    address: feed,
-    abi: mockAggregatorV3Abi,
-    functionName: "setRound",
-    args: [round.roundId, round.answer, round.startedAt, round.updatedAt, round.answeredInRound],
-  });
-  await confirm(clients, hash, "setRound");
-}
-
 async function chainNow(): Promise<{ seconds: bigint; date: Date }> {
   const block = await client.getBlock();
   return { seconds: block.timestamp, date: new Date(Number(block.timestamp) * 1000) };
@@ -68,17 +50,9 @@ async function rejects(promise: Promise<unknown>, reason: PriceUnavailableReason
   });
 }
 
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
 describe("readAggregatorPrice", () => {
   it("reads a fresh answer with its decimals, round and time", async () => {
-    const feed = await deployFeed(250_000_000n, 8);
+    const feed = await deployFeed(clients, 250_000_000n, 8);
     const now = await chainNow();
     const price = await readAggregatorPrice(client, feed, { maxAgeSeconds: 60, now: now.date });
     assert.equal(price.answer, 250_000_000n);
@@ -91,10 +65,16 @@ describe("readAggregatorPrice", () => {
   });
 
   it("rejects an answer older than the maximum age, and accepts one exactly at it", async () => {
-    const feed = await deployFeed(100_000_000n);
+    const feed = await deployFeed(clients, 100_000_000n);
     const now = await chainNow();
     const old = now.seconds - 7_200n;
-    await setRound(feed, { roundId: 2n, answer: 101_000_000n, startedAt: old, updatedAt: old, answeredInRound: 2n });
+    await setRound(clients, feed, {
+      roundId: 2n,
+      answer: 101_000_000n,
+      startedAt: old,
+      updatedAt: old,
+      answeredInRound: 2n,
+    });
     await rejects(readAggregatorPrice(client, feed, { maxAgeSeconds: 3_600, now: now.date }), "stale");
     await rejects(readAggregatorPrice(client, feed, { maxAgeSeconds: 7_199, now: now.date }), "stale");
     const atLimit = await readAggregatorPrice(client, feed, { maxAgeSeconds: 7_200, now: now.date });
@@ -103,8 +83,8 @@ describe("readAggregatorPrice", () => {
   });
 
   it("rejects a zero or negative answer", async () => {
-    const zero = await deployFeed(0n);
-    const negative = await deployFeed(-5n);
+    const zero = await deployFeed(clients, 0n);
+    const negative = await deployFeed(clients, -5n);
     const now = (await chainNow()).date;
     await rejects(readAggregatorPrice(client, zero, { maxAgeSeconds: 3_600, now }), "non_positive");
     await rejects(readAggregatorPrice(client, negative, { maxAgeSeconds: 3_600, now }), "non_positive");
@@ -112,9 +92,9 @@ describe("readAggregatorPrice", () => {
 
   it("rejects an incomplete round", async () => {
     const now = await chainNow();
-    const carried = await deployFeed(100_000_000n);
+    const carried = await deployFeed(clients, 100_000_000n);
     // Round 3 carries round 2's answer: answeredInRound < roundId.
-    await setRound(carried, {
+    await setRound(clients, carried, {
       roundId: 3n,
       answer: 100_000_000n,
       startedAt: now.seconds,
@@ -123,9 +103,9 @@ describe("readAggregatorPrice", () => {
     });
     await rejects(readAggregatorPrice(client, carried, { maxAgeSeconds: 3_600, now: now.date }), "incomplete_round");
 
-    const started = await deployFeed(100_000_000n);
+    const started = await deployFeed(clients, 100_000_000n);
     // Round 2 started but never updated.
-    await setRound(started, {
+    await setRound(clients, started, {
       roundId: 2n,
       answer: 100_000_000n,
       startedAt: now.seconds,
@@ -136,7 +116,7 @@ describe("readAggregatorPrice", () => {
   });
 
   it("reports an unreachable RPC or a feed that is not a contract", async () => {
-    const feed = await deployFeed(100_000_000n);
+    const feed = await deployFeed(clients, 100_000_000n);
     const down = createPublicClient({ transport: http(await closedPortUrl(), { retryCount: 0 }) }) as PublicClient;
     await rejects(readAggregatorPrice(down, feed, { maxAgeSeconds: 3_600 }), "unreachable");
     await rejects(
@@ -180,6 +160,11 @@ describe("desk rates", () => {
       setDeskRate(database.db, { currency: "GBP", answer: 1n, decimals: 78, setBy: "a" }),
       InvalidDeskRateError,
     );
+    // An ApiError: a route lets it through and the client gets a 400 naming the problem.
+    await assert.rejects(
+      setDeskRate(database.db, { currency: "GBP", answer: 0n, decimals: 8, setBy: "a" }),
+      (error: unknown) => error instanceof ApiError && error.status === 400 && error.code === "invalid_desk_rate",
+    );
     await rejects(readDeskRate(database.db, "GBP"), "no_rate");
   });
 });
@@ -190,7 +175,7 @@ describe("resolvePrice", () => {
   });
 
   it("reads the aggregator of an aggregator source, with its maximum age", async () => {
-    const feed = await deployFeed(150_000_000n);
+    const feed = await deployFeed(clients, 150_000_000n);
     const row = await setPriceSource(database.db, {
       currency: "USD",
       kind: "aggregator",
@@ -214,7 +199,7 @@ describe("resolvePrice", () => {
     const desk = await resolvePrice({ db: database.db, client }, "JPY");
     assert.deepEqual([desk.answer, desk.decimals, desk.source, desk.round], [15_050n, 2, "desk", null]);
 
-    const feed = await deployFeed(14_900_000_000n);
+    const feed = await deployFeed(clients, 14_900_000_000n);
     await setPriceSource(database.db, { currency: "JPY", kind: "aggregator", feed, updatedBy: "0xadmin" });
     const fromFeed = await resolvePrice({ db: database.db, client }, "JPY");
     assert.equal(fromFeed.source, `aggregator:${feed}`);
@@ -228,7 +213,11 @@ describe("resolvePrice", () => {
     );
     await assert.rejects(
       setPriceSource(database.db, { currency: "CAD", kind: "desk", maxAgeSeconds: 0, updatedBy: "a" }),
-      InvalidPriceSourceError,
+      (error: unknown) =>
+        error instanceof InvalidPriceSourceError &&
+        error instanceof ApiError &&
+        error.status === 400 &&
+        error.code === "invalid_price_source",
     );
     await rejects(resolvePrice({ db: database.db, client }, "CAD"), "no_source");
   });

@@ -1,18 +1,21 @@
 // The configurable price source of each currency: an AggregatorV3 feed or the admin desk rate.
 import { eq } from "drizzle-orm";
 import { type Address, getAddress, isAddress, type PublicClient } from "viem";
-import type { Db } from "../../db/client.ts";
+import type { Db, Tx } from "../../db/client.ts";
 import { priceSources } from "../../db/schema.ts";
+import { ApiError } from "../../http/errors.ts";
 import { readAggregatorPrice } from "./aggregator.ts";
 import { readDeskRate } from "./desk.ts";
 import { type Price, PriceUnavailableError } from "./errors.ts";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+const DEFAULT_MAX_AGE_SECONDS = 3_600;
 
-export const DEFAULT_MAX_AGE_SECONDS = 3_600;
-
-export class InvalidPriceSourceError extends Error {
+/** A price source the service refuses: a 400 (`invalid_price_source`) when it reaches a route. */
+export class InvalidPriceSourceError extends ApiError {
   override name = "InvalidPriceSourceError";
+  constructor(message: string) {
+    super(400, "invalid_price_source", message);
+  }
 }
 
 export type PriceSourceInput =
@@ -51,7 +54,7 @@ export async function setPriceSource(db: Db | Tx, input: PriceSourceInput): Prom
   return row!;
 }
 
-export async function getPriceSource(db: Db | Tx, currency: string): Promise<PriceSourceRow | undefined> {
+async function getPriceSource(db: Db | Tx, currency: string): Promise<PriceSourceRow | undefined> {
   const [row] = await db.select().from(priceSources).where(eq(priceSources.currency, currency));
   return row;
 }
