@@ -12,7 +12,7 @@ import { deployReferralRewards } from "./lib/deploy.ts";
 import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
 import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
 import { dataDir } from "./lib/paths.ts";
-import { ConfigError, loadConfig } from "../server/config.ts";
+import { loadConfig } from "../server/config.ts";
 import { type RunningServer, startServer } from "../server/server.ts";
 
 const network = process.env.NETWORK ?? LOCAL_NETWORK;
@@ -46,6 +46,9 @@ async function liveDeployment(rpcUrl: string): Promise<Deployment | undefined> {
 }
 
 try {
+  // Validate the server's configuration before starting anything that takes time; its RPC_URL is
+  // the chain's, set below.
+  const serverConfig = loadConfig({ ...process.env, NETWORK: network });
   if (!process.env.RPC_URL) {
     const stateDir = join(dataDir, "anvil");
     mkdirSync(stateDir, { recursive: true });
@@ -63,10 +66,9 @@ try {
     writeDeployment(deployment);
   }
 
-  // Validate the server's configuration before starting anything that takes time.
-  const serverConfig = loadConfig({ ...process.env, RPC_URL: settings.rpcUrl, NETWORK: network });
   const started = performance.now();
-  server = await startServer(serverConfig, { deployment }); // embedded PostgreSQL unless DATABASE_URL
+  // embedded PostgreSQL unless DATABASE_URL
+  server = await startServer({ ...serverConfig, rpcUrl: settings.rpcUrl }, { deployment });
   console.log(`database and server ready in ${Math.round(performance.now() - started)} ms`);
   const database =
     server.embeddedPort === undefined
@@ -86,6 +88,6 @@ Refcodes is running
   deployment file   deployments/${network}.json
 Ctrl-C stops everything.`);
 } catch (error) {
-  console.error(`npm start failed: ${error instanceof ConfigError ? error.message : (error as Error).message}`);
+  console.error(`npm start failed: ${(error as Error).message}`);
   await stop(1);
 }

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { sql } from "drizzle-orm";
 import { loadConfig } from "./config.ts";
 import { startServer } from "./server.ts";
-import { startTestStack, type TestStack } from "./test/harness.ts";
+import { startTestStack, type TestStack, testServerEnv } from "./test/harness.ts";
 
 let stack: TestStack;
 before(async () => {
@@ -70,16 +70,16 @@ describe("server foundation", () => {
   it("refuses bodies over 64 KiB with 413", async () => {
     const response = await stack
       .client()
-      .post("/api/auth/verify", { message: "x".repeat(70 * 1024), signature: "0x00" });
+      .post("/api/auth/verify", { message: "x".repeat(70 * 1024), signature: "0x00" }, { "x-request-id": "trace-413" });
     assert.equal(response.status, 413);
     assert.equal(response.body.error, "payload_too_large");
+    assert.equal(response.body.requestId, "trace-413");
   });
 
   it("applies migrations once: a second server on the same database starts and finds them done", async () => {
-    const second = await startServer(
-      loadConfig({ PORT: "0", LOG_LEVEL: "silent", DATABASE_URL: stack.database.url, RPC_URL: stack.anvil.rpcUrl }),
-      { deployment: stack.server.deps.chain.deployment },
-    );
+    const second = await startServer(loadConfig(testServerEnv(stack.database.url, stack.anvil.rpcUrl)), {
+      deployment: stack.server.deps.chain.deployment,
+    });
     try {
       const rows = await second.deps.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
       const journal = JSON.parse(readFileSync(new URL("./db/migrations/meta/_journal.json", import.meta.url), "utf8"));

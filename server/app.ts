@@ -3,10 +3,12 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { sql } from "drizzle-orm";
 import { bodyLimit } from "./http/body-limit.ts";
 import { HTTPException } from "hono/http-exception";
+import { NONCE_TTL_SECONDS, purgeExpiredNonces } from "./auth/nonces.ts";
 import { authRoutes } from "./auth/routes.ts";
+import { purgeExpiredSessions } from "./auth/sessions.ts";
 import { creditRoutes } from "./credit/routes.ts";
 import type { AppDeps } from "./deps.ts";
-import { ApiError } from "./http/errors.ts";
+import { ApiError, notFound } from "./http/errors.ts";
 import { requestLogging } from "./http/logging.ts";
 import { createRouter } from "./http/openapi.ts";
 import { hostRoutes, orderRoutes } from "./orders/routes.ts";
@@ -17,15 +19,17 @@ import { createMinterService, type MinterService } from "./rewards/minter/servic
 import { reconcileRoutes } from "./rewards/reconcile/routes.ts";
 import { rewardRoutes } from "./rewards/routes.ts";
 import { appPages } from "./pages.ts";
-import { createRefcodeCache } from "./refcodes/cache.ts";
+import { createRefcodeCache, type RefcodeCache } from "./refcodes/cache.ts";
 import { type VisitBeacon, createVisitBeacon } from "./visits/beacon.ts";
-import { schedulePurge } from "./visits/purge.ts";
+import { purgeOldVisitors, schedulePurge } from "./visits/purge.ts";
 import { visitRoutes } from "./visits/routes.ts";
 import { utcDayNumber, utcDayString } from "./visits/visitor.ts";
 
 export interface ServerApp {
   app: ReturnType<typeof createRouter>;
   beacon: VisitBeacon;
+  /** The code lookups of the hot paths (beacon, first-touch capture, resolve). */
+  codes: RefcodeCache;
   minter: MinterService;
   /** Flushes buffered work; call before closing the database. */
   close(): Promise<void>;
@@ -34,13 +38,22 @@ export interface ServerApp {
 export function createApp(deps: AppDeps): ServerApp {
   const app = createRouter();
   const codes = createRefcodeCache(deps.db);
-  const beacon = createVisitBeacon(deps, codes);
+  const beacon = createVisitBeacon(deps);
   const minter = createMinterService(deps);
-  const stopPurge = schedulePurge(
-    deps.db,
-    () => utcDayString(utcDayNumber(beacon.now())),
-    (error) => deps.logger.warn({ err: error }, "purging old visitor rows failed"),
-  );
+  const purgeFailed = (rows: string) => (error: unknown) => deps.logger.warn({ err: error }, `purging ${rows} failed`);
+  const stopPurges = [
+    schedulePurge(
+      () => purgeOldVisitors(deps.db, utcDayString(utcDayNumber(beacon.now()))),
+      purgeFailed("old visitor rows"),
+      3_600_000,
+    ),
+    // Expired nonces and sessions are never accepted; deleting them keeps the tables small.
+    schedulePurge(
+      () => Promise.all([purgeExpiredNonces(deps.db), purgeExpiredSessions(deps.db)]),
+      purgeFailed("expired nonces and sessions"),
+      NONCE_TTL_SECONDS * 1000,
+    ),
+  ];
 
   app.use("*", requestLogging(deps.logger));
   app.use("*", deps.metrics.middleware);
@@ -48,7 +61,9 @@ export function createApp(deps: AppDeps): ServerApp {
     "/api/*",
     bodyLimit({
       maxSize: 64 * 1024,
-      onError: (c) => c.json({ error: "payload_too_large", message: "request body exceeds 64 KiB" }, 413),
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", "request body exceeds 64 KiB");
+      },
     }),
   );
 
@@ -67,7 +82,7 @@ export function createApp(deps: AppDeps): ServerApp {
   });
 
   app.route("/api/auth", authRoutes(deps));
-  app.route("/api/refcodes", visitRoutes(deps, beacon));
+  app.route("/api/refcodes", visitRoutes(deps, beacon, codes));
   app.route("/api/refcodes", refcodeRoutes(deps, codes));
   app.route("/api", orderRoutes(deps));
   app.route("/api", creditRoutes(deps));
@@ -85,12 +100,9 @@ export function createApp(deps: AppDeps): ServerApp {
     },
   });
   app.get("/api/docs", Scalar({ url: "/api/openapi.json", pageTitle: "Refcodes API" }));
-  app.all("/api/*", (c) =>
-    c.json(
-      { error: "not_found", message: `no route ${c.req.method} ${c.req.path}`, requestId: c.get("requestId") },
-      404,
-    ),
-  );
+  app.all("/api/*", (c) => {
+    throw notFound("not_found", `no route ${c.req.method} ${c.req.path}`);
+  });
 
   // Pages of the app: first-touch capture runs on every page request.
   app.use("*", firstTouch(deps.config, codes.resolve));
@@ -116,9 +128,10 @@ export function createApp(deps: AppDeps): ServerApp {
   return {
     app,
     beacon,
+    codes,
     minter,
     close: async () => {
-      stopPurge();
+      for (const stop of stopPurges) stop();
       await minter.close();
       await beacon.close();
     },

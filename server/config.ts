@@ -53,8 +53,6 @@ const envSchema = z.object({
   BEACON_MAX_BATCH: positiveInt(100_000).default(2000),
   /** Visit-beacon group commits running at once, each on its own pool connection. */
   BEACON_MAX_IN_FLIGHT: positiveInt(32).default(3),
-  /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = none:
-   *  the client address is the socket's). */
   COMMISSION_DEFAULT_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
   COMMISSION_MEMBERSHIP_BPS: z.coerce.number().int().min(0).max(10_000).default(2000),
   COMMISSION_CAP_BPS: z.coerce.number().int().min(0).max(10_000).default(5000),
@@ -76,6 +74,8 @@ const envSchema = z.object({
   MINT_MAX_ATTEMPTS: positiveInt(100).default(5),
   /** Bearer secret of GET /api/cron/refcodes-mint; the route is off without it. */
   CRON_SECRET: z.string().min(16, "use at least 16 characters").optional(),
+  /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = none:
+   *  the client address is the socket's). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 });
 

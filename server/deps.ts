@@ -5,6 +5,7 @@ import type { ServerConfig } from "./config.ts";
 import type { Database, Db } from "./db/client.ts";
 import type { Metrics } from "./http/metrics.ts";
 import type { RewardHook } from "./rewards/hook.ts";
+import type { Sizer } from "./rewards/ledger/size.ts";
 
 /** Everything a route module needs; built once in createServer, passed down explicitly. */
 export interface AppDeps {
@@ -16,4 +17,6 @@ export interface AppDeps {
   metrics: Metrics;
   isAdmin: AdminCheck;
   rewards: RewardHook;
+  /** Prices rewards (the order-paid hook and every minter run share its token-decimals cache). */
+  sizer: Sizer;
 }

@@ -1,16 +1,13 @@
 // Starts the server: database (embedded unless DATABASE_URL), migrations, chain, HTTP.
-import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { loadDeployment } from "../deployments/load.ts";
 import type { Deployment } from "../deployments/schema.ts";
 import { readLocalChain } from "../scripts/lib/local-chain.ts";
-import { dataDir } from "../scripts/lib/paths.ts";
 import { createApp, type ServerApp } from "./app.ts";
 import { createAdminCheck } from "./auth/admin.ts";
 import { connectChain } from "./chain.ts";
 import { ConfigError, type ServerConfig } from "./config.ts";
-import { openDatabase, runMigrations } from "./db/client.ts";
-import { type EmbeddedDatabase, useEmbeddedPostgres } from "./db/embedded.ts";
+import { openAppDatabase } from "./db/embedded.ts";
 import type { AppDeps } from "./deps.ts";
 import { createLogger } from "./http/logging.ts";
 import { createMetrics } from "./http/metrics.ts";
@@ -20,7 +17,6 @@ import { createSizer } from "./rewards/ledger/sizer.ts";
 
 export interface RunningServer {
   url: string;
-  databaseUrl: string;
   /** The port of the embedded PostgreSQL in use, when DATABASE_URL was not set. */
   embeddedPort: number | undefined;
   deps: AppDeps;
@@ -41,28 +37,17 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     throw new ConfigError(["RPC_URL: not set, and no local chain is running (start one with `npm run chain`)"]);
   const deployment = options.deployment ?? loadDeployment(config.network);
 
-  let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await useEmbeddedPostgres(join(dataDir, "postgres"));
-    databaseUrl = embedded.url;
-    logger.info({ port: embedded.port }, "embedded PostgreSQL ready");
-  }
-  const database = openDatabase(databaseUrl, { max: config.dbPoolMax });
-  try {
-    await runMigrations(database);
-  } catch (error) {
-    await database.close();
-    await embedded?.stop();
-    throw error;
-  }
+  const appDatabase = await openAppDatabase(config.databaseUrl, { max: config.dbPoolMax });
+  const { database, embeddedPort } = appDatabase;
+  if (embeddedPort !== undefined) logger.info({ port: embeddedPort }, "embedded PostgreSQL ready");
 
   const chain = connectChain(rpcUrl, deployment);
+  const sizer = createSizer(database.db, chain);
   const rewards =
     options.rewards ??
     createLedgerHook(
       database.db,
-      createSizer(database.db, chain),
+      sizer,
       {
         program: config.commission,
         fiatAutoApproveSeconds: config.fiatAutoApproveSeconds,
@@ -80,6 +65,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     metrics: createMetrics(),
     isAdmin: createAdminCheck(chain, config.adminWallets, config.adminRoleCacheSeconds),
     rewards,
+    sizer,
   };
   const serverApp = createApp(deps);
   const server = await new Promise<ServerType>((resolve) => {
@@ -94,8 +80,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   let stopping: Promise<void> | undefined;
   return {
     url,
-    databaseUrl,
-    embeddedPort: embedded?.port,
+    embeddedPort,
     deps,
     app: serverApp,
     stop: () =>
@@ -106,8 +91,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
           (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
         await serverApp.close();
-        await database.close();
-        await embedded?.stop();
+        await appDatabase.stop();
       })()),
   };
 }

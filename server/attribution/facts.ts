@@ -17,7 +17,8 @@ export async function hasPaidOrder(db: Db, buyerUserId: string): Promise<boolean
 }
 
 /** Gathers what decideAttribution needs, reading wallets at decision time (so wallets linked
- *  since the code was made count too). */
+ *  since the code was made count too). Without an active code the decision needs nothing more,
+ *  and the wallets and paid orders are not read. */
 export async function loadAttributionFacts(
   db: Db,
   input: {
@@ -28,9 +29,19 @@ export async function loadAttributionFacts(
   },
 ): Promise<AttributionFacts> {
   const code = input.codeText === undefined ? undefined : await findRefcode(db, input.codeText);
+  if (!code?.active) {
+    return {
+      codeText: input.codeText,
+      code,
+      buyerUserId: input.buyerUserId,
+      buyerWallets: input.extraBuyerWallets ?? [],
+      referrerWallets: [],
+      buyerHasPaidOrder: false,
+    };
+  }
   const [buyerLinked, referrerLinked, buyerHasPaidOrder] = await Promise.all([
     walletsOf(db, input.buyerUserId),
-    code ? walletsOf(db, code.userId) : Promise.resolve([] as Address[]),
+    walletsOf(db, code.userId),
     input.purchase ? hasPaidOrder(db, input.buyerUserId) : Promise.resolve(false),
   ]);
   return {
@@ -38,7 +49,7 @@ export async function loadAttributionFacts(
     code,
     buyerUserId: input.buyerUserId,
     buyerWallets: [...buyerLinked, ...(input.extraBuyerWallets ?? [])],
-    referrerWallets: code ? [...referrerLinked, code.wallet] : [],
+    referrerWallets: [...referrerLinked, code.wallet],
     buyerHasPaidOrder,
   };
 }

@@ -1,5 +1,5 @@
-import { type Address, BaseError, HttpRequestError, TimeoutError } from "viem";
-import { type ChainContext, hasAdminRole } from "../chain.ts";
+import type { Address } from "viem";
+import { type ChainContext, hasAdminRole, isChainUnreachable } from "../chain.ts";
 import { ApiError } from "../http/errors.ts";
 
 /** Cached answers kept at most; beyond it the expired ones are dropped, then the oldest. */
@@ -38,7 +38,7 @@ export function createAdminCheck(
       remember(key, admin, asked);
       return admin;
     } catch (error) {
-      if (error instanceof BaseError && error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError)) {
+      if (isChainUnreachable(error)) {
         throw new ApiError(503, "chain_unavailable", "cannot reach the chain to check the admin role; try again");
       }
       throw error;

@@ -6,7 +6,9 @@ import type { AppEnv } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";
 import { randomToken, sha256 } from "./tokens.ts";
 
-export const API_KEY_PREFIX = "rk_";
+const API_KEY_PREFIX = "rk_";
+/** A possible key: the prefix and base64url text (createApiKey makes 43 characters of it). */
+const API_KEY_SHAPE = new RegExp(`^${API_KEY_PREFIX}[\\w-]{20,100}$`);
 
 /** How stale api_keys.last_used_at may be. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -49,13 +51,19 @@ export function listApiKeys(db: Db) {
     .orderBy(apiKeys.createdAt);
 }
 
-/** Host API authentication: `Authorization: Bearer rk_...`, matched by hash. */
+/** Host API authentication: `Authorization: Bearer <key>`, matched by hash. */
 export function requireApiKey(db: Db): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     // The scheme is case-insensitive (RFC 9110 §11.1); the key itself is not.
     const [scheme, key, ...rest] = (c.req.header("authorization") ?? "").trim().split(/ +/);
-    const valid = scheme?.toLowerCase() === "bearer" && rest.length === 0 && /^rk_[\w-]{20,100}$/.test(key ?? "");
-    if (!valid) throw new ApiError(401, "api_key_required", "send the host API key as `Authorization: Bearer rk_...`");
+    const valid = scheme?.toLowerCase() === "bearer" && rest.length === 0 && API_KEY_SHAPE.test(key ?? "");
+    if (!valid) {
+      throw new ApiError(
+        401,
+        "api_key_required",
+        `send the host API key as \`Authorization: Bearer ${API_KEY_PREFIX}...\``,
+      );
+    }
     const [row] = await db
       .select({ id: apiKeys.id, name: apiKeys.name, lastUsedAt: apiKeys.lastUsedAt })
       .from(apiKeys)

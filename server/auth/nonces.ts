@@ -2,16 +2,11 @@ import { randomBytes } from "node:crypto";
 import { and, eq, gt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { siweNonces } from "../db/schema.ts";
-import { throttled } from "./tokens.ts";
 
 export const NONCE_TTL_SECONDS = 600;
 
-/** Expired nonces are deleted now and then as new ones are issued, so the table stays small. */
-const purgeNowAndThen = throttled(purgeExpiredNonces, 60_000);
-
 /** 128 random bits as hex: SIWE wants at least 8 alphanumeric characters. */
 export async function issueNonce(db: Db, now = new Date()): Promise<{ nonce: string; expiresAt: Date }> {
-  await purgeNowAndThen(db);
   const nonce = randomBytes(16).toString("hex");
   const expiresAt = new Date(now.getTime() + NONCE_TTL_SECONDS * 1000);
   await db.insert(siweNonces).values({ nonce, expiresAt });
@@ -34,6 +29,7 @@ export async function restoreNonce(db: Db, nonce: string, expiresAt: Date): Prom
   await db.insert(siweNonces).values({ nonce, expiresAt }).onConflictDoNothing();
 }
 
+/** Deletes the nonces past their expiry (consumeNonce never accepts them); run by the purge timer. */
 export async function purgeExpiredNonces(db: Db): Promise<number> {
   const rows = await db.execute(sql`delete from ${siweNonces} where ${siweNonces.expiresAt} <= now()`);
   return rows.rowCount ?? 0;

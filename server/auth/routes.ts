@@ -3,8 +3,9 @@ import { eq } from "drizzle-orm";
 import { getCookie } from "hono/cookie";
 import type { Hex } from "viem";
 import { attributeSignup } from "../attribution/signup.ts";
-import { users } from "../db/schema.ts";
+import { attributionDecisions, users } from "../db/schema.ts";
 import type { AppDeps } from "../deps.ts";
+import { unauthorized } from "../http/errors.ts";
 import { commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
 import { REF_COOKIE } from "../refcodes/first-touch.ts";
 import { issueNonce } from "./nonces.ts";
@@ -30,7 +31,7 @@ const Session = z
     wallets: z.array(z.string()),
     isAdmin: z.boolean(),
     referredByUserId: z.uuid().nullable(),
-    signupAttribution: z.enum(["none", "accepted", "rejected"]),
+    signupAttribution: z.enum(attributionDecisions),
     signupAttributionReason: z.string().nullable(),
   })
   .openapi("Session");
@@ -155,7 +156,7 @@ export function authRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const session = await loadSession(c, db);
-      if (!session) return c.json({ error: "unauthorized", message: "not signed in" }, 401);
+      if (!session) throw unauthorized("not signed in");
       return c.json(await describe(session.userId, session.wallet), 200);
     },
   );

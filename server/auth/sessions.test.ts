@@ -12,7 +12,8 @@ import {
   signedSiwe,
   startExtraServer,
 } from "./test-fixtures.ts";
-import { SESSION_COOKIE } from "./sessions.ts";
+import { purgeExpiredNonces } from "./nonces.ts";
+import { purgeExpiredSessions, SESSION_COOKIE } from "./sessions.ts";
 
 let stack: TestStack;
 before(async () => {
@@ -156,6 +157,35 @@ describe("session lifecycle", () => {
     assert.equal(rows.rowCount, 1);
     const plain = await query(stack, "select 1 from sessions where token_hash = convert_to($1, 'UTF8')", [token]);
     assert.equal(plain.rowCount, 0);
+  });
+});
+
+describe("purging expired rows", () => {
+  it("deletes expired sessions and nonces, and keeps the live ones", async () => {
+    const db = stack.server.deps.db;
+    const live = stack.client();
+    await signIn(live);
+    const expired = stack.client();
+    await signIn(expired);
+    const expiredToken = sessionToken(expired)!;
+    await query(stack, "update sessions set expires_at = now() - interval '1 second' where token_hash = $1", [
+      sha256(expiredToken),
+    ]);
+    const liveNonce = (await stack.client().get("/api/auth/nonce")).body.nonce;
+    const expiredNonce = (await stack.client().get("/api/auth/nonce")).body.nonce;
+    await query(stack, "update siwe_nonces set expires_at = now() - interval '1 second' where nonce = $1", [
+      expiredNonce,
+    ]);
+
+    assert.ok((await purgeExpiredSessions(db)) >= 1);
+    assert.ok((await purgeExpiredNonces(db)) >= 1);
+    const session = (token: string) => query(stack, "select 1 from sessions where token_hash = $1", [sha256(token)]);
+    const nonce = (value: string) => query(stack, "select 1 from siwe_nonces where nonce = $1", [value]);
+    assert.equal((await session(expiredToken)).rowCount, 0);
+    assert.equal((await session(sessionToken(live)!)).rowCount, 1);
+    assert.equal((await nonce(expiredNonce)).rowCount, 0);
+    assert.equal((await nonce(liveNonce)).rowCount, 1);
+    assert.equal((await live.get("/api/auth/session")).status, 200);
   });
 });
 

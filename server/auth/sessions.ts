@@ -2,23 +2,15 @@ import { and, eq, gt, lte } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Address } from "viem";
-import { isLocalOrigin, type ServerConfig } from "../config.ts";
+import type { ServerConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { sessions } from "../db/schema.ts";
 import type { AppEnv, SessionInfo } from "../http/context.ts";
+import { cookieOptions } from "../http/cookies.ts";
 import { unauthorized } from "../http/errors.ts";
-import { randomToken, sha256, throttled } from "./tokens.ts";
+import { randomToken, sha256 } from "./tokens.ts";
 
 export const SESSION_COOKIE = "ring_session";
-
-/** Expired sessions are deleted now and then as new ones start. */
-const purgeNowAndThen = throttled((db: Db) => db.delete(sessions).where(lte(sessions.expiresAt, new Date())), 60_000);
-
-/** The cookie's attributes: not readable by scripts, not sent on cross-site subrequests, and
- *  HTTPS-only unless the app runs on a loopback host. */
-function cookieOptions(config: ServerConfig) {
-  return { httpOnly: true, sameSite: "Lax", secure: !isLocalOrigin(config.publicUrl), path: "/" } as const;
-}
 
 /** Creates a server-side session and sets its cookie; the previous one, if any, is deleted (rotation). */
 export async function startSession(
@@ -29,23 +21,23 @@ export async function startSession(
 ): Promise<void> {
   const previous = getCookie(c, SESSION_COOKIE);
   if (previous) await db.delete(sessions).where(eq(sessions.tokenHash, sha256(previous)));
-  await purgeNowAndThen(db);
   const token = randomToken();
+  const tokenHash = sha256(token);
   await db.insert(sessions).values({
-    tokenHash: sha256(token),
+    tokenHash,
     userId: user.userId,
     wallet: user.wallet,
     expiresAt: new Date(Date.now() + config.sessionTtlSeconds * 1000),
   });
-  setCookie(c, SESSION_COOKIE, token, { ...cookieOptions(config), maxAge: config.sessionTtlSeconds });
-  c.set("session", { userId: user.userId, wallet: user.wallet, tokenHash: sha256(token) });
+  setCookie(c, SESSION_COOKIE, token, cookieOptions(config, { path: "/", maxAgeSeconds: config.sessionTtlSeconds }));
+  c.set("session", { userId: user.userId, wallet: user.wallet });
 }
 
 /** Deletes the cookie's session server-side (live or expired) and clears the cookie. */
 export async function endSession(c: Context<AppEnv>, db: Db, config: ServerConfig): Promise<void> {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) await db.delete(sessions).where(eq(sessions.tokenHash, sha256(token)));
-  if (token !== undefined) deleteCookie(c, SESSION_COOKIE, cookieOptions(config));
+  if (token !== undefined) deleteCookie(c, SESSION_COOKIE, cookieOptions(config, { path: "/" }));
   c.set("session", undefined);
 }
 
@@ -61,7 +53,7 @@ export async function loadSession(c: Context<AppEnv>, db: Db): Promise<SessionIn
     .from(sessions)
     .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date())));
   if (!row) return undefined;
-  const session = { userId: row.userId, wallet: row.wallet as Address, tokenHash };
+  const session = { userId: row.userId, wallet: row.wallet as Address };
   c.set("session", session);
   return session;
 }
@@ -71,6 +63,12 @@ export function requireSession(db: Db): MiddlewareHandler<AppEnv> {
     if (!(await loadSession(c, db))) throw unauthorized();
     await next();
   };
+}
+
+/** Deletes the sessions past their expiry (loadSession never accepts them); run by the purge timer. */
+export async function purgeExpiredSessions(db: Db): Promise<number> {
+  const result = await db.delete(sessions).where(lte(sessions.expiresAt, new Date()));
+  return result.rowCount ?? 0;
 }
 
 /** The session of a route behind requireSession. */

@@ -5,7 +5,14 @@ import type { Hex } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { type RawEnv, loadConfig } from "../config.ts";
 import { type RunningServer, startServer } from "../server.ts";
-import { type SiweFields, TestClient, type TestResponse, type TestStack, siweMessage } from "../test/harness.ts";
+import {
+  type SiweFields,
+  TestClient,
+  type TestResponse,
+  type TestStack,
+  siweMessage,
+  testServerEnv,
+} from "../test/harness.ts";
 import { SESSION_COOKIE } from "./sessions.ts";
 
 /** A second server on the stack's chain and database with other settings (PUBLIC_URL, SIWE_CHAIN_IDS...). */
@@ -13,14 +20,7 @@ export async function startExtraServer(
   stack: TestStack,
   env: RawEnv,
 ): Promise<{ server: RunningServer; client(): TestClient; stop(): Promise<void> }> {
-  const config = loadConfig({
-    PORT: "0",
-    LOG_LEVEL: "silent",
-    DATABASE_URL: stack.database.url,
-    RPC_URL: stack.anvil.rpcUrl,
-    PUBLIC_URL: "http://localhost:5173",
-    ...env,
-  });
+  const config = loadConfig(testServerEnv(stack.database.url, stack.anvil.rpcUrl, env));
   const server = await startServer(config, { deployment: stack.server.deps.chain.deployment });
   return { server, client: () => new TestClient(server.url), stop: () => server.stop() };
 }

@@ -1,16 +1,7 @@
 // EIP-4361 checks, each with its own error, before and after the signature itself.
-import {
-  type Address,
-  BaseError,
-  getAddress,
-  type Hex,
-  HttpRequestError,
-  isAddressEqual,
-  recoverMessageAddress,
-  TimeoutError,
-} from "viem";
+import { type Address, getAddress, type Hex, isAddressEqual, recoverMessageAddress } from "viem";
 import { parseSiweMessage, type SiweMessage } from "viem/siwe";
-import type { ChainContext } from "../chain.ts";
+import { type ChainContext, isChainUnreachable } from "../chain.ts";
 import type { ServerConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { ApiError } from "../http/errors.ts";
@@ -36,7 +27,7 @@ export function siweExpectations(config: ServerConfig, chain: ChainContext): Siw
 }
 
 /** The message's own claims, checked without touching the database or the chain. */
-export function checkSiweMessage(
+function checkSiweMessage(
   text: string,
   expected: SiweExpectations,
   now = new Date(),
@@ -98,9 +89,6 @@ export function checkSiweMessage(
   return { ...(message as SiweMessage), address: getAddress(message.address), nonce: message.nonce };
 }
 
-const isNetworkError = (error: unknown) =>
-  error instanceof BaseError && Boolean(error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError));
-
 class ChainUnavailable extends ApiError {
   constructor() {
     super(503, "chain_unavailable", "cannot reach the chain to verify the signature; try again");
@@ -122,13 +110,13 @@ async function signatureValid(chain: ChainContext, address: Address, message: st
   try {
     if (await chain.client.verifyMessage({ address, message, signature })) return true;
   } catch (error) {
-    if (isNetworkError(error)) throw new ChainUnavailable();
+    if (isChainUnreachable(error)) throw new ChainUnavailable();
     return false;
   }
   try {
     await chain.client.getChainId();
   } catch (error) {
-    if (isNetworkError(error)) throw new ChainUnavailable();
+    if (isChainUnreachable(error)) throw new ChainUnavailable();
   }
   return false;
 }

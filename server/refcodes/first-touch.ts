@@ -3,13 +3,12 @@
 // cookie's lifetime.
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { isLocalOrigin, type ServerConfig } from "../config.ts";
+import type { ServerConfig } from "../config.ts";
 import type { AppEnv } from "../http/context.ts";
+import { cookieOptions } from "../http/cookies.ts";
 import { CODE_SHAPE, type RefcodeRecord } from "./lookup.ts";
 
 export const REF_COOKIE = "ring_ref";
-/** Browsers cap cookie lifetimes at 400 days (RFC 6265bis), and Hono throws above it. */
-export const MAX_COOKIE_AGE_SECONDS = 400 * 86_400;
 
 /** The code a page request names: ?ref=CODE, else /r/CODE (with or without a trailing slash). */
 export function refOf(path: string, query: string | undefined): string | undefined {
@@ -22,7 +21,8 @@ export function firstTouch(
   config: ServerConfig,
   resolve: (code: string) => Promise<RefcodeRecord | undefined>,
 ): MiddlewareHandler<AppEnv> {
-  const maxAge = Math.min(config.refCookieMaxAgeSeconds, MAX_COOKIE_AGE_SECONDS);
+  // REF_COOKIE_DAYS is at most 400, the most browsers keep (and Hono allows).
+  const options = cookieOptions(config, { path: "/", maxAgeSeconds: config.refCookieMaxAgeSeconds });
   return async (c, next) => {
     if (c.req.method !== "GET" && c.req.method !== "HEAD") return next();
     // Hono decodes both the query and the path; a malformed escape leaves the raw text, which no code matches.
@@ -31,13 +31,7 @@ export function firstTouch(
     if (ref && CODE_SHAPE.test(ref) && !getCookie(c, REF_COOKIE)) {
       const code = await resolve(ref);
       if (code?.active) {
-        setCookie(c, REF_COOKIE, code.code, {
-          httpOnly: true,
-          sameSite: "Lax",
-          secure: !isLocalOrigin(config.publicUrl),
-          path: "/",
-          maxAge,
-        });
+        setCookie(c, REF_COOKIE, code.code, options);
       }
     }
     await next();

@@ -7,7 +7,6 @@ import type { AppDeps } from "../deps.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
 import type { RefcodeCache } from "./cache.ts";
-import { CODE_SHAPE } from "./lookup.ts";
 import { createRefcode, listRefcodes, MAX_ACTIVE_CODES, type RefcodeRow, setRefcodeActive } from "./service.ts";
 import { checkVanity, VANITY_MAX, VANITY_MIN } from "./vanity.ts";
 
@@ -176,7 +175,8 @@ export function refcodeRoutes(deps: AppDeps, codes: RefcodeCache) {
     }),
     async (c) => {
       const { code } = c.req.valid("param");
-      const record = CODE_SHAPE.test(code.trim()) ? await codes.resolve(code) : undefined;
+      // Text that cannot be a code resolves to undefined without a query.
+      const record = await codes.resolve(code);
       if (!record) throw notFound("code_not_found", `no code "${code}"`);
       return c.json({ code: record.code, active: record.active, wallet: record.wallet }, 200);
     },

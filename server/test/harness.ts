@@ -74,6 +74,20 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+/** The environment of a test server on `databaseUrl` and `rpcUrl`: a free port, no logs, the SIWE
+ *  domain localhost:5173 and no scheduled minter runs; `env` overrides any of it. */
+export function testServerEnv(databaseUrl: string, rpcUrl: string, env: RawEnv = {}): RawEnv {
+  return {
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    DATABASE_URL: databaseUrl,
+    RPC_URL: rpcUrl,
+    PUBLIC_URL: "http://localhost:5173",
+    MINT_INTERVAL_SECONDS: "0", // tests run the minter explicitly
+    ...env,
+  };
+}
+
 /** Starts anvil + deployment + a fresh database + the server. `env` overrides the server config. */
 export async function startTestStack(options: { env?: RawEnv; rewards?: RewardHook } = {}): Promise<TestStack> {
   const anvil = await startAnvil();
@@ -120,15 +134,7 @@ async function startOnChain(
   });
   const database = await createTestDatabase();
   cleanup.push(() => database.drop());
-  const config = loadConfig({
-    PORT: "0",
-    LOG_LEVEL: "silent",
-    DATABASE_URL: database.url,
-    RPC_URL: anvil.rpcUrl,
-    PUBLIC_URL: "http://localhost:5173",
-    MINT_INTERVAL_SECONDS: "0", // tests run the minter explicitly
-    ...options.env,
-  });
+  const config = loadConfig(testServerEnv(database.url, anvil.rpcUrl, options.env));
   const server = await startServer(config, { deployment, ...(options.rewards ? { rewards: options.rewards } : {}) });
   return {
     server,

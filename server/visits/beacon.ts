@@ -5,10 +5,9 @@
 // daily buckets. Nothing is ever read and written back, so concurrent flushes (up to
 // BEACON_MAX_IN_FLIGHT, each on its own connection) cannot lose a visit.
 import type { AppDeps } from "../deps.ts";
-import type { RefcodeCache } from "../refcodes/cache.ts";
 
 /** Rows are inserted in key order so that two flushes never wait on each other in a cycle. */
-export const FLUSH_SQL = `
+const FLUSH_SQL = `
 with fresh as (
   insert into refcode_visitors (code_id, day, visitor)
   select code_id, day, decode(visitor, 'hex')
@@ -55,8 +54,6 @@ export interface VisitBeacon {
   record(codeId: string, day: string, visitor: string): Promise<void>;
   /** The clock (ms since the epoch) deciding the UTC day of a visit; tests move it. */
   now: () => number;
-  /** The code cache the beacon's routes resolve through. */
-  readonly codes: RefcodeCache;
   /** Writes what is buffered, waits for every flush and refuses visits from then on. */
   close(): Promise<void>;
 }
@@ -70,7 +67,7 @@ export interface BeaconOptions {
   now?: () => number;
 }
 
-export function createVisitBeacon(deps: AppDeps, codes: RefcodeCache, options: BeaconOptions = {}): VisitBeacon {
+export function createVisitBeacon(deps: AppDeps, options: BeaconOptions = {}): VisitBeacon {
   const { pool } = deps.database;
   const { beaconBatchSize, beaconVisitsStored } = deps.metrics;
   const flushMs = options.flushMs ?? deps.config.beaconFlushMs;
@@ -150,7 +147,6 @@ export function createVisitBeacon(deps: AppDeps, codes: RefcodeCache, options: B
   }
 
   return {
-    codes,
     now: options.now ?? Date.now,
     record(codeId, day, visitor) {
       // One malformed visit would fail the whole batch: refuse it alone.

@@ -13,9 +13,10 @@ export async function purgeOldVisitors(db: Db, today: string): Promise<number> {
   return result.rowCount ?? 0;
 }
 
-/** Runs the purge every `everyMs` (unref'd, so it never holds the process open). */
-export function schedulePurge(db: Db, today: () => string, onError: (error: unknown) => void, everyMs = 3_600_000) {
-  const timer = setInterval(() => void purgeOldVisitors(db, today()).catch(onError), everyMs);
+/** Runs `purge` every `everyMs` (unref'd, so it never holds the process open); a failure goes to
+ *  `onError`, and the next run tries again. Returns the function that stops it. */
+export function schedulePurge(purge: () => Promise<unknown>, onError: (error: unknown) => void, everyMs: number) {
+  const timer = setInterval(() => void purge().catch(onError), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

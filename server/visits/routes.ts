@@ -5,6 +5,7 @@ import { isbot } from "isbot";
 import { requireSession, sessionOf } from "../auth/sessions.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "../http/context.ts";
+import type { RefcodeCache } from "../refcodes/cache.ts";
 import { ApiError, badRequest, forbidden, notFound } from "../http/errors.ts";
 import { commonErrors, createRouter, errorResponse, invalidRequest } from "../http/openapi.ts";
 import { BeaconUnavailableError, type VisitBeacon } from "./beacon.ts";
@@ -87,14 +88,14 @@ function unavailable(c: Context<AppEnv>, error: BeaconUnavailableError): ApiErro
   return new ApiError(503, "visit_not_stored", `${error.message}; retry later`);
 }
 
-export function visitRoutes(deps: AppDeps, beacon: VisitBeacon) {
+export function visitRoutes(deps: AppDeps, beacon: VisitBeacon, codes: RefcodeCache) {
   const { db, config } = deps;
   const router = createRouter();
   const isBot = botCheck();
+  // Loaded on the first beacon; from then on `salt ?? ...` skips the await on the hot path.
   let salt: string | undefined;
   let loadingSalt: Promise<string> | undefined;
-  const visitorSalt = async () => {
-    if (salt) return salt;
+  const loadSalt = async () => {
     loadingSalt ??= loadVisitorSalt(db).finally(() => (loadingSalt = undefined));
     return (salt = await loadingSalt);
   };
@@ -130,16 +131,11 @@ export function visitRoutes(deps: AppDeps, beacon: VisitBeacon) {
     const { code } = await readTrackBody(c);
     c.header("Cache-Control", "no-store");
     if (isBot(c.req.header("user-agent") ?? "")) return c.body(null, 204);
-    const refcode = await beacon.codes.resolve(code).catch(databaseDown(c));
+    const refcode = await codes.resolve(code).catch(databaseDown(c));
     if (!refcode) throw notFound("unknown_code", `no referral code "${code}"`);
     if (!refcode.active) throw notFound("inactive_code", `the referral code "${refcode.code}" is inactive`);
     const day = utcDayNumber(beacon.now());
-    const visitor = identifyVisitor(
-      c,
-      salt ?? (await visitorSalt().catch(databaseDown(c))),
-      day,
-      config.trustProxyHops,
-    );
+    const visitor = identifyVisitor(c, salt ?? (await loadSalt().catch(databaseDown(c))), day, config.trustProxyHops);
     try {
       await beacon.record(refcode.id, utcDayString(day), visitor.key);
     } catch (error) {
@@ -168,7 +164,7 @@ export function visitRoutes(deps: AppDeps, beacon: VisitBeacon) {
     }),
     async (c) => {
       const session = sessionOf(c);
-      const refcode = await beacon.codes.resolve(c.req.valid("param").code);
+      const refcode = await codes.resolve(c.req.valid("param").code);
       if (!refcode) throw notFound("unknown_code", `no referral code "${c.req.valid("param").code}"`);
       if (refcode.userId !== session.userId && !(await deps.isAdmin(session.wallet))) {
         throw forbidden(`only the owner of "${refcode.code}" or an admin can see its visits`);

@@ -1,9 +1,9 @@
 // Visit totals: the windows over backdated buckets, the many-codes function and who may read them.
 import assert from "node:assert/strict";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { findOrCreateUserByWallet } from "../auth/users.ts";
-import { refcodes, refcodeVisitDays } from "../db/schema.ts";
+import { refcodeVisitDays } from "../db/schema.ts";
+import { insertCode as insertCodeFor } from "../test/fixtures.ts";
 import { newAccount, signIn, startTestStack, type TestStack } from "../test/harness.ts";
 import { visitTotals } from "./totals.ts";
 import { utcDayNumber, utcDayString } from "./visitor.ts";
@@ -19,16 +19,8 @@ const db = () => stack.server.deps.db;
 const NOW = new Date("2031-05-20T13:00:00Z").getTime();
 const daysAgo = (n: number) => utcDayString(utcDayNumber(NOW) - n);
 
-async function insertCode(userId?: string) {
-  const wallet = newAccount().address;
-  const owner = userId ?? (await findOrCreateUserByWallet(db(), wallet)).userId;
-  const code = `t${randomBytes(5).toString("hex")}`;
-  const [row] = await db()
-    .insert(refcodes)
-    .values({ code, codeKey: code, userId: owner, wallet, kind: "vanity" })
-    .returning();
-  return row!;
-}
+/** A code of the user `userId`, or of a new user. */
+const insertCode = (userId?: string) => insertCodeFor(db(), newAccount().address, userId ? { userId } : {});
 
 /** Buckets {days ago: visits}; days ago -1 is tomorrow. */
 async function backdate(codeId: string, buckets: Record<number, number>) {
@@ -68,7 +60,7 @@ describe("GET /api/refcodes/{code}/visits", () => {
     await backdate(code.id, SPREAD);
     stack.server.app.beacon.now = () => NOW;
     try {
-      const mine = await owner.get(`/api/refcodes/${code.code.toUpperCase()}/visits`);
+      const mine = await owner.get(`/api/refcodes/${code.code.toLowerCase()}/visits`);
       assert.equal(mine.status, 200);
       assert.deepEqual(mine.body, { code: code.code, day: daysAgo(0), ...SPREAD_TOTALS });
 

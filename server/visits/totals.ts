@@ -10,7 +10,7 @@ export interface VisitTotals {
   last28Days: number;
 }
 
-export const noVisits = (): VisitTotals => ({ today: 0, last7Days: 0, last28Days: 0 });
+const noVisits = (): VisitTotals => ({ today: 0, last7Days: 0, last28Days: 0 });
 
 /** Totals for each of `codeIds` (codes without visits get zeros), as of the UTC day of `now`. */
 export async function visitTotals(

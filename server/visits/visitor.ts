@@ -12,12 +12,12 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { setCookie } from "hono/cookie";
-import { isLocalOrigin, type ServerConfig } from "../config.ts";
+import type { ServerConfig } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { AppEnv } from "../http/context.ts";
+import { cookieOptions, MAX_COOKIE_AGE_SECONDS } from "../http/cookies.ts";
 
 export const VISITOR_COOKIE = "ring_vid";
-export const VISITOR_COOKIE_MAX_AGE_SECONDS = 400 * 86_400; // browsers cap cookie lifetimes at 400 days
 const VISITOR_COOKIE_PATH = "/api/refcodes/track";
 const VISITOR_COOKIE_SHAPE = /^([A-Za-z0-9_-]{22})\.(\d{1,7})$/;
 const SALT_SETTING = "visitor_salt";
@@ -114,11 +114,10 @@ export function identifyVisitor(c: Context<AppEnv>, salt: string, day: number, t
 }
 
 export function setVisitorCookie(c: Context<AppEnv>, config: ServerConfig, cookie: VisitorCookie): void {
-  setCookie(c, VISITOR_COOKIE, formatVisitorCookie(cookie), {
-    httpOnly: true,
-    sameSite: "Lax",
-    secure: !isLocalOrigin(config.publicUrl),
-    path: VISITOR_COOKIE_PATH,
-    maxAge: VISITOR_COOKIE_MAX_AGE_SECONDS,
-  });
+  setCookie(
+    c,
+    VISITOR_COOKIE,
+    formatVisitorCookie(cookie),
+    cookieOptions(config, { path: VISITOR_COOKIE_PATH, maxAgeSeconds: MAX_COOKIE_AGE_SECONDS }),
+  );
 }
