@@ -24,10 +24,19 @@ export function deploymentPath(network: string, dir = defaultDir): string {
 /** Reads and validates `deployments/<network>.json`. */
 export function loadDeployment(network: string, dir = defaultDir): Deployment {
   const path = deploymentPath(network, dir);
-  if (!existsSync(path)) {
-    throw new DeploymentNotFoundError(`no deployment for network "${network}" (${path}); run the deploy script first`);
+  return loadDeploymentFile(path, `no deployment for network "${network}" (${path}); run the deploy script first`);
+}
+
+/** Reads and validates a deployment file; `notFound` is the message when there is none. */
+export function loadDeploymentFile(path: string, notFound = `no deployment file ${path}`): Deployment {
+  if (!existsSync(path)) throw new DeploymentNotFoundError(notFound);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new InvalidDeploymentError(`${path} is not JSON: ${(error as Error).message}`);
   }
-  const parsed = deploymentSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+  const parsed = deploymentSchema.safeParse(json);
   if (!parsed.success) {
     throw new InvalidDeploymentError(`${path} is not a valid deployment:\n${z.prettifyError(parsed.error)}`);
   }

@@ -1,14 +1,17 @@
-// What the minter's tests share: a context on the test stack, approved rewards inserted as the
-// ledger leaves them, and the one check every payout test ends with.
+// What the minter's and the reconciliation's tests share: a context on the test stack, rewards
+// inserted as the ledger leaves them, payments and tampering behind the ledger's back, and the
+// checks every payout test ends with.
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { inArray } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import { referralRewardsAbi, rewardTokenAbi } from "../../deployments/abi.ts";
 import { anvilKeys } from "../../scripts/lib/anvil-accounts.ts";
 import { type Clients, connect } from "../../scripts/lib/clients.ts";
 import { rewards } from "../db/schema.ts";
+import type { RewardState } from "../rewards/ledger/transition.ts";
 import type { MinterContext } from "../rewards/minter/context.ts";
+import { paymentsOf, readPaidEvents } from "../rewards/onchain.ts";
 import { reconcileLedger } from "../rewards/reconcile/reconcile.ts";
 import { newAccount, type TestStack } from "./harness.ts";
 import { sizedRewardRow } from "./reward-rows.ts";
@@ -35,8 +38,15 @@ export async function minterFixtures(stack: TestStack) {
     ...overrides,
   });
 
-  /** `n` approved, sized rewards over `referrers` new wallets; amounts 1..n × 10^15. */
-  const approvedRewards = (n: number, referrers = 10, amount = (i: number) => BigInt(i + 1) * 10n ** 15n) => {
+  /** `n` sized rewards in `state` over `referrers` new wallets; amounts 1..n × 10^15 by default. */
+  const insertRewards = (
+    n: number,
+    {
+      referrers = 10,
+      amount = (i: number) => BigInt(i + 1) * 10n ** 15n,
+      state = "approved",
+    }: { referrers?: number; amount?: (i: number) => bigint; state?: RewardState } = {},
+  ) => {
     const wallets = Array.from({ length: referrers }, () => newAccount().address);
     return db
       .insert(rewards)
@@ -46,10 +56,33 @@ export async function minterFixtures(stack: TestStack) {
             orderReference: `mint-${randomUUID()}`,
             referrerWallet: wallets[i % referrers]!,
             tokenAmount: amount(i),
+            state,
           }),
         ),
       )
       .returning();
+  };
+  const approvedRewards = (n: number, referrers = 10, amount?: (i: number) => bigint) =>
+    insertRewards(n, { referrers, ...(amount ? { amount } : {}) });
+
+  /** `payReferral` straight from the operator key, as a leaked key or a manual payment would. */
+  const payDirectly = async (referrer: Address, amount: bigint, orderRef: Hex) => {
+    const hash = await operator.walletClient.writeContract({
+      address: deployment.proxy,
+      abi: referralRewardsAbi,
+      functionName: "payReferral",
+      args: [referrer, amount, orderRef],
+    });
+    const receipt = await operator.publicClient.waitForTransactionReceipt({ hash });
+    return { txHash: hash, blockNumber: Number(receipt.blockNumber) };
+  };
+
+  /** An UPDATE in SQL, around the ledger's transition function, as tampering would be. */
+  const tamper = async (id: string, set: Partial<typeof rewards.$inferInsert>) => {
+    await db
+      .update(rewards)
+      .set({ ...set, updatedAt: set.updatedAt ?? sql`now()` })
+      .where(eq(rewards.id, id));
   };
 
   const onChain = async (orderRef: Hex) => {
@@ -85,26 +118,40 @@ export async function minterFixtures(stack: TestStack) {
       [],
       "every reward minted",
     );
-    const events = await operator.publicClient.getContractEvents({
-      address: deployment.proxy,
-      abi: referralRewardsAbi,
-      eventName: "ReferralPaid",
-      args: { orderRef: rows.map((row) => row.orderRef as Hex) },
+    const orderRefs = rows.map((row) => row.orderRef as Hex);
+    const events = await readPaidEvents(operator.publicClient as never, deployment.proxy, {
       fromBlock: BigInt(deployment.startBlock),
+      toBlock: await operator.publicClient.getBlockNumber({ cacheTime: 0 }),
+      orderRefs,
     });
     assert.equal(events.length, rows.length, "one ReferralPaid event per order");
-    const eventOf = new Map(events.map((event) => [event.args.orderRef!.toLowerCase(), event]));
+    const paidOrders = await operator.publicClient.multicall({
+      deployless: true,
+      allowFailure: false,
+      contracts: orderRefs.map((orderRef) => ({
+        address: deployment.proxy,
+        abi: referralRewardsAbi,
+        functionName: "paidOrders" as const,
+        args: [orderRef] as const,
+      })),
+    });
+    assert.ok(paidOrders.every(Boolean), "paidOrders is set for every order");
+    const payments = await paymentsOf(operator.publicClient as never, deployment.proxy, orderRefs);
+    const eventOf = new Map<string, (typeof events)[number]>(events.map((event) => [event.orderRef, event]));
     const sums = new Map<string, bigint>();
-    for (const row of rows) {
-      const payment = await onChain(row.orderRef as Hex);
-      assert.equal(payment.referrer, row.referrerWallet);
-      assert.equal(payment.amount.toString(), row.tokenAmount);
+    for (const [i, row] of rows.entries()) {
+      assert.deepEqual(payments[i], { referrer: row.referrerWallet, amount: BigInt(row.tokenAmount!) });
       const event = eventOf.get(row.orderRef.toLowerCase());
       assert.ok(event, `a ReferralPaid event for ${row.orderReference}`);
-      assert.equal(row.txHash, event.transactionHash, "the ledger names the paying transaction");
+      assert.equal(event.amount, BigInt(row.tokenAmount!), "the event pays the ledger's amount");
+      assert.equal(row.txHash, event.txHash, "the ledger names the paying transaction");
       assert.equal(row.blockNumber, Number(event.blockNumber));
       sums.set(row.referrerWallet, (sums.get(row.referrerWallet) ?? 0n) + BigInt(row.tokenAmount!));
     }
+    // token balances = sum of the events per referrer = the ledger's sums
+    const eventSums = new Map<string, bigint>();
+    for (const event of events) eventSums.set(event.referrer, (eventSums.get(event.referrer) ?? 0n) + event.amount);
+    assert.deepEqual(eventSums, sums);
     for (const [wallet, sum] of sums) assert.equal(await balanceOf(wallet as Address), sum, `balance of ${wallet}`);
   };
 
@@ -121,7 +168,10 @@ export async function minterFixtures(stack: TestStack) {
     db,
     deployment,
     minter,
+    insertRewards,
     approvedRewards,
+    payDirectly,
+    tamper,
     onChain,
     balanceOf,
     reload,

@@ -18,7 +18,7 @@ import { type RewardRow, transitionRewards } from "../ledger/transition.ts";
 import type { MinterContext, MintRunSummary } from "./context.ts";
 import { settleFromChain } from "./settle.ts";
 
-export interface Fees {
+interface Fees {
   maxFeePerGas: bigint;
   maxPriorityFeePerGas: bigint;
 }
@@ -38,7 +38,7 @@ export interface Reuse {
 }
 
 /** The error as a reward keeps it: viem's short message plus the decoded revert (e.g. the custom error). */
-export function errorText(error: unknown): string {
+function errorText(error: unknown): string {
   if (!(error instanceof BaseError)) return error instanceof Error ? error.message : String(error);
   const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
   if (revert instanceof ContractFunctionRevertedError) {
@@ -108,21 +108,28 @@ async function send(ctx: MinterContext, rows: RewardRow[], reuse?: Reuse): Promi
   return { hash, nonce, fees, gas };
 }
 
-/** The receipt, replacing the transaction when a wait times out; undefined when it is still not mined. */
+/**
+ * The receipt, replacing the transaction when a wait times out; undefined when it is still not
+ * mined. `hash` is the last transaction sent for the batch.
+ */
 async function awaitReceipt(
   ctx: MinterContext,
   rows: RewardRow[],
   sent: Sent,
   summary: MintRunSummary,
-): Promise<TransactionReceipt | undefined> {
+): Promise<{ receipt: TransactionReceipt | undefined; hash: Hex }> {
   const maxReplacements = ctx.maxReplacements ?? 3;
   for (let replacements = 0; ; replacements++) {
     try {
-      return await ctx.publicClient.waitForTransactionReceipt({ hash: sent.hash, timeout: ctx.receiptTimeoutMs });
+      const receipt = await ctx.publicClient.waitForTransactionReceipt({
+        hash: sent.hash,
+        timeout: ctx.receiptTimeoutMs,
+      });
+      return { receipt, hash: sent.hash };
     } catch (error) {
       if (!(error instanceof WaitForTransactionReceiptTimeoutError) || replacements >= maxReplacements) {
         ctx.logger.warn({ hash: sent.hash, err: error }, "no receipt; left in minting for reconciliation");
-        return undefined;
+        return { receipt: undefined, hash: sent.hash };
       }
     }
     try {
@@ -132,7 +139,7 @@ async function awaitReceipt(
     } catch (error) {
       // Typically "nonce too low": the transaction being replaced was mined meanwhile.
       ctx.logger.info({ nonce: sent.nonce, err: error }, "replacement not sent");
-      return undefined;
+      return { receipt: undefined, hash: sent.hash };
     }
   }
 }
@@ -172,9 +179,9 @@ export async function payBatch(
     await fail(settled.unpaid, error);
     return true;
   }
-  summary.batches.push({ batchId, txHash: sent.hash, size: rows.length });
-
-  const receipt = await awaitReceipt(ctx, rows, sent, summary);
+  const { receipt, hash } = await awaitReceipt(ctx, rows, sent, summary);
+  // The mined transaction (a replacement's, when one was mined), else the last one sent.
+  summary.batches.push({ batchId, txHash: receipt?.transactionHash ?? hash, size: rows.length });
   if (!receipt) {
     const settled = await settleFromChain(ctx, rows, "minter:reconcile");
     summary.minted += settled.minted.length;

@@ -54,5 +54,5 @@ export interface MintRunSummary {
   deferred: number;
   /** Transactions replaced with a higher fee after a receipt wait timed out. */
   replaced: number;
-  batches: { batchId: string; txHash: Hex | null; size: number }[];
+  batches: { batchId: string; txHash: Hex; size: number }[];
 }

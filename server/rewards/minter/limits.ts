@@ -1,7 +1,7 @@
 // Splits claimed rewards by what the contract will accept now, so no batch reverts on a limit:
 // an amount it can never take fails with the reason; one the window budget cannot take yet
 // waits for the next window.
-import type { ContractLimits } from "./onchain.ts";
+import type { ContractLimits } from "../onchain.ts";
 
 const UINT96_MAX = 2n ** 96n - 1n;
 

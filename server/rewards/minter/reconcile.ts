@@ -2,15 +2,13 @@
 // chain first. What is not paid goes back to `approved`, unless its transaction's nonce is still
 // unused: that transaction may yet be mined, so it is replaced (same nonce, higher fee) instead of
 // sending a second transaction for the same orders.
-import { eq, type InferSelectModel } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Hex } from "viem";
 import { rewards } from "../../db/schema.ts";
-import { transitionRewards } from "../ledger/transition.ts";
+import { type RewardRow, transitionRewards } from "../ledger/transition.ts";
 import { payBatch, type Reuse } from "./batch.ts";
 import type { MinterContext, MintRunSummary } from "./context.ts";
 import { settleFromChain } from "./settle.ts";
-
-type RewardRow = InferSelectModel<typeof rewards>;
 
 /** The fees and gas of the unmined transaction, when the node still has it. */
 async function reuseOf(ctx: MinterContext, nonce: number, hash: string | null): Promise<Reuse> {
@@ -19,13 +17,12 @@ async function reuseOf(ctx: MinterContext, nonce: number, hash: string | null): 
   return { nonce, gas: tx.gas, fees: { maxFeePerGas: tx.maxFeePerGas, maxPriorityFeePerGas: tx.maxPriorityFeePerGas } };
 }
 
-/** Returns how many `minting` rewards it found. */
-export async function reconcileMinting(ctx: MinterContext, summary: MintRunSummary): Promise<number> {
+export async function reconcileMinting(ctx: MinterContext, summary: MintRunSummary): Promise<void> {
   const stuck = await ctx.db.select().from(rewards).where(eq(rewards.state, "minting"));
-  if (stuck.length === 0) return 0;
+  if (stuck.length === 0) return;
   const { unpaid, minted, conflicting } = await settleFromChain(ctx, stuck, "minter:reconcile");
   summary.reconciled += minted.length + conflicting.length;
-  if (unpaid.length === 0) return stuck.length;
+  if (unpaid.length === 0) return;
 
   const confirmedNonce = await ctx.publicClient.getTransactionCount({
     address: ctx.account.address,
@@ -44,5 +41,4 @@ export async function reconcileMinting(ctx: MinterContext, summary: MintRunSumma
     ctx.logger.warn({ nonce, rewards: rows.length }, "re-sending an unmined mint transaction with its nonce");
     await payBatch(ctx, rows, summary, await reuseOf(ctx, nonce, rows[0]!.txHash));
   }
-  return stuck.length;
 }

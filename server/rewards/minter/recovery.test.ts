@@ -133,6 +133,11 @@ describe("stuck transactions", () => {
       );
       assert.equal(summary.replaced, 1);
       assert.equal(summary.minted, 5);
+      assert.deepEqual(
+        summary.batches.map((batch) => batch.txHash),
+        [sent[1]],
+        "the summary names the mined replacement",
+      );
     } finally {
       await anvilRpc("evm_setAutomine", [true]);
     }

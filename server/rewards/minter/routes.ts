@@ -4,7 +4,7 @@ import { requireAdmin } from "../../auth/require-admin.ts";
 import { sha256 } from "../../auth/tokens.ts";
 import type { AppDeps } from "../../deps.ts";
 import { ApiError } from "../../http/errors.ts";
-import { createRouter, errorResponse } from "../../http/openapi.ts";
+import { adminErrors, createRouter, errorResponse } from "../../http/openapi.ts";
 import type { MinterService } from "./service.ts";
 
 const Summary = z
@@ -20,7 +20,7 @@ const Summary = z
     failed: z.number().int(),
     deferred: z.number().int().openapi({ description: "Left approved: the window budget cannot take them yet" }),
     replaced: z.number().int().openapi({ description: "Stuck transactions replaced with a higher fee" }),
-    batches: z.array(z.object({ batchId: z.uuid(), txHash: z.string().nullable(), size: z.number().int() })),
+    batches: z.array(z.object({ batchId: z.uuid(), txHash: z.string(), size: z.number().int() })),
   })
   .openapi("MintRun");
 
@@ -65,8 +65,7 @@ export function minterRoutes(deps: AppDeps, minter: MinterService) {
       middleware: [requireAdmin(deps)] as const,
       responses: {
         200: summaryResponse,
-        401: errorResponse("Not signed in"),
-        403: errorResponse("Not an admin"),
+        ...adminErrors,
         503: errorResponse("The minter key is not configured"),
       },
     }),

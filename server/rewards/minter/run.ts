@@ -12,12 +12,11 @@ import { type RewardRow, transitionRewards } from "../ledger/transition.ts";
 import { payBatch } from "./batch.ts";
 import type { MinterContext, MintRunSummary } from "./context.ts";
 import { planBatch } from "./limits.ts";
-import { contractLimits } from "./onchain.ts";
+import { contractLimits } from "../onchain.ts";
 import { reconcileMinting } from "./reconcile.ts";
 import { settleFromChain } from "./settle.ts";
 
-export type { MinterContext, MinterFaults, MintRunSummary } from "./context.ts";
-export { reconcileMinting } from "./reconcile.ts";
+export type { MinterContext, MintRunSummary } from "./context.ts";
 
 const LOCK_SQL = "select pg_try_advisory_lock(hashtext('refcodes.minter')) as locked";
 const UNLOCK_SQL = "select pg_advisory_unlock(hashtext('refcodes.minter'))";

@@ -6,7 +6,6 @@ import { type Clients, connect } from "../../../scripts/lib/clients.ts";
 import type { AppDeps } from "../../deps.ts";
 import { ApiError } from "../../http/errors.ts";
 import { sizePendingRewards } from "../ledger/size.ts";
-import { createSizer } from "../ledger/sizer.ts";
 import { type MintRunSummary, runMinter } from "./run.ts";
 
 export interface MinterService {
@@ -18,16 +17,13 @@ export function createMinterService(deps: AppDeps): MinterService {
   const { config } = deps;
   const key: Hex | undefined =
     config.minter.privateKey ?? (config.network === "local" ? anvilKeys.operator : undefined);
-  const sizer = createSizer(deps.db, deps.chain);
   let clients: Promise<Clients> | undefined;
   let running: Promise<MintRunSummary> | undefined;
   let closed = false;
 
   async function once(): Promise<MintRunSummary> {
     if (!key) throw new ApiError(503, "minter_not_configured", "REFERRAL_MINTER_PRIVATE_KEY is not set");
-    const rpcUrl = deps.chain.client.transport.url as string | undefined;
-    if (!rpcUrl) throw new ApiError(503, "minter_not_configured", "the chain client has no RPC URL");
-    clients ??= connect(rpcUrl, key).catch((error: unknown) => {
+    clients ??= connect(deps.chain.rpcUrl, key).catch((error: unknown) => {
       clients = undefined;
       throw error;
     });
@@ -44,7 +40,7 @@ export function createMinterService(deps: AppDeps): MinterService {
       batchSize: config.minter.batchSize,
       receiptTimeoutMs: config.minter.receiptTimeoutMs,
       maxAttempts: config.minter.maxAttempts,
-      sizePending: () => sizePendingRewards(deps.db, sizer),
+      sizePending: () => sizePendingRewards(deps.db, deps.sizer),
     });
   }
 

@@ -1,11 +1,11 @@
 // Settling rewards from the chain's own record, the source of truth: an order paid on-chain
 // becomes `minted` with the transaction and block of its ReferralPaid event, whoever sent it.
 import { sql } from "drizzle-orm";
-import { getAddress, type Hex } from "viem";
+import type { Hex } from "viem";
 import { rewards } from "../../db/schema.ts";
 import { type RewardRow, transitionRewards } from "../ledger/transition.ts";
 import type { MinterContext } from "./context.ts";
-import { paymentRecordsOf, paymentsOf } from "./onchain.ts";
+import { type PaidEvent, paymentsOf, readPaidEvents, sameTerms } from "../onchain.ts";
 
 export interface Settlement {
   minted: RewardRow[];
@@ -28,9 +28,8 @@ export async function settleFromChain(ctx: MinterContext, rows: RewardRow[], act
   for (const [i, row] of rows.entries()) {
     const payment = onChain[i];
     if (!payment) settlement.unpaid.push(row);
-    else if (payment.referrer === getAddress(row.referrerWallet) && payment.amount.toString() === row.tokenAmount) {
-      agreeing.push(row);
-    } else {
+    else if (sameTerms(row, payment)) agreeing.push(row);
+    else {
       const [moved] = await transitionRewards(ctx.db, {
         ids: [row.id],
         to: "failed",
@@ -47,12 +46,13 @@ export async function settleFromChain(ctx: MinterContext, rows: RewardRow[], act
   }
   if (agreeing.length === 0) return settlement;
 
-  const records = await paymentRecordsOf(
-    ctx.publicClient,
-    ctx.rewardsAddress,
-    agreeing.map((row) => row.orderRef as Hex),
-    ctx.fromBlock,
-  );
+  const events = await readPaidEvents(ctx.publicClient, ctx.rewardsAddress, {
+    fromBlock: ctx.fromBlock,
+    // viem caches the block number for its polling interval; a stale one would hide fresh payments.
+    toBlock: await ctx.publicClient.getBlockNumber({ cacheTime: 0 }),
+    orderRefs: agreeing.map((row) => row.orderRef as Hex),
+  });
+  const records = new Map<string, PaidEvent>(events.map((event) => [event.orderRef, event]));
   const byTx = Map.groupBy(agreeing, (row) => records.get(row.orderRef.toLowerCase())?.txHash ?? "");
   for (const [txHash, group] of byTx) {
     const record = records.get(group[0]!.orderRef.toLowerCase());

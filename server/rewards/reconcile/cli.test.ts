@@ -8,27 +8,27 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { eq } from "drizzle-orm";
 import type { Address, Hex } from "viem";
-import type { Clients } from "../../../scripts/lib/clients.ts";
 import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
 import { rootDir } from "../../../scripts/lib/paths.ts";
 import { rewards } from "../../db/schema.ts";
 import { startTestStack, type TestStack } from "../../test/harness.ts";
 import type { RewardRow } from "../ledger/transition.ts";
-import { insertRewards, mintApproved, operatorOf, payDirectly, tamper } from "./test-helpers.ts";
+import { type MinterFixtures, minterFixtures } from "../../test/minter-fixtures.ts";
+import { runMinter } from "../minter/run.ts";
 
 let stack: TestStack;
-let operator: Clients;
+let f: MinterFixtures;
 let minted: RewardRow[];
 const dir = mkdtempSync(join(tmpdir(), "refcodes-reconcile-cli-"));
 const deploymentFile = join(dir, "deployment.json");
 
 before(async () => {
   stack = await startTestStack();
-  operator = await operatorOf(stack);
+  f = await minterFixtures(stack);
   // The stack deploys in memory; the CLIs read a file, as they would deployments/<network>.json.
   writeFileSync(deploymentFile, JSON.stringify(stack.server.deps.chain.deployment));
-  minted = await insertRewards(stack, 5);
-  await mintApproved(stack, operator);
+  minted = await f.insertRewards(5, { referrers: 5 });
+  await runMinter(f.minter());
 });
 after(async () => {
   await stack?.stop();
@@ -105,10 +105,10 @@ describe("npm run audit / verify-order", () => {
 
   it("audit and verify-order exit 1 and name the mismatch after tampering or an out-of-band payment", async () => {
     const row = minted[1]!;
-    await tamper(stack, row.id, { tokenAmount: "1" });
+    await f.tamper(row.id, { tokenAmount: "1" });
     const orderReference = `cli-out-of-band-${Date.now()}`;
     const orderRef = orderRefOf(orderReference);
-    await payDirectly(stack, operator, row.referrerWallet as Address, 9n, orderRef as Hex);
+    await f.payDirectly(row.referrerWallet as Address, 9n, orderRef as Hex);
 
     const audit = await run("audit", withDeployment());
     assert.equal(audit.code, 1, audit.stdout + audit.stderr);
@@ -129,7 +129,7 @@ describe("npm run audit / verify-order", () => {
     assert.equal(orphan.code, 1);
     assert.match(orphan.stdout, /ledger\s+no row/);
     assert.match(orphan.stdout, /MISMATCH paid_without_ledger_row/);
-    await tamper(stack, row.id, { tokenAmount: row.tokenAmount });
+    await f.tamper(row.id, { tokenAmount: row.tokenAmount });
   });
 
   it("usage errors exit 2 with a message; an unreachable chain exits 3", async () => {

@@ -1,12 +1,15 @@
 // What `npm run audit` and `npm run verify-order` share: flags, finding the deployment, the
 // chain and the database the same way the server and `npm run apikey` do, and exit codes.
-import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { BaseError, type PublicClient } from "viem";
-import { z } from "zod";
-import { DeploymentNotFoundError, deploymentPath, InvalidDeploymentError } from "../../../deployments/load.ts";
-import { type Deployment, deploymentSchema } from "../../../deployments/schema.ts";
+import {
+  DeploymentNotFoundError,
+  deploymentPath,
+  InvalidDeploymentError,
+  loadDeploymentFile,
+} from "../../../deployments/load.ts";
+import type { Deployment } from "../../../deployments/schema.ts";
 import { UsageError, withCliDatabase } from "../../../scripts/lib/cli-database.ts";
 import { readLocalChain } from "../../../scripts/lib/local-chain.ts";
 import { dataDir } from "../../../scripts/lib/paths.ts";
@@ -49,25 +52,14 @@ export function graceMs(value: string | undefined): number | undefined {
   return Number(value) * 60_000;
 }
 
-/** Reads and validates a deployment file; the errors name the file and how to choose another. */
-export function readDeploymentFile(flag: string | undefined): { deployment: Deployment; path: string } {
+/** The deployment a CLI checks; the errors name the file and how to choose another. */
+function readDeploymentFile(flag: string | undefined): { deployment: Deployment; path: string } {
   const path = flag ? resolve(flag) : deploymentPath(process.env.NETWORK || "local");
-  if (!existsSync(path)) {
-    throw new DeploymentNotFoundError(
-      `no deployment file ${path}: pass --deployment <file> or set NETWORK (deployments/<NETWORK>.json)`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new InvalidDeploymentError(`${path} is not JSON: ${(error as Error).message}`);
-  }
-  const parsed = deploymentSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new InvalidDeploymentError(`${path} is not a valid deployment:\n${z.prettifyError(parsed.error)}`);
-  }
-  return { deployment: parsed.data, path };
+  const deployment = loadDeploymentFile(
+    path,
+    `no deployment file ${path}: pass --deployment <file> or set NETWORK (deployments/<NETWORK>.json)`,
+  );
+  return { deployment, path };
 }
 
 export interface CliContext {

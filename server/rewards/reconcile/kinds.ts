@@ -1,7 +1,7 @@
 // What a reconciliation can find. Mismatches fail the audit (exit 1, `ok: false`); warnings are
 // shown but do not, because money and ledger still agree on who was paid how much.
 
-export const mismatchKinds = [
+const mismatchKinds = [
   "minted_not_paid",
   "paid_terms_differ",
   "paid_not_minted",
@@ -10,10 +10,10 @@ export const mismatchKinds = [
   "order_ref_mismatch",
 ] as const;
 
-export const warningKinds = ["in_flight", "ledger_tx_differs", "event_not_found"] as const;
+const warningKinds = ["in_flight", "ledger_tx_differs", "event_not_found"] as const;
 
-export type MismatchKind = (typeof mismatchKinds)[number];
-export type WarningKind = (typeof warningKinds)[number];
+type MismatchKind = (typeof mismatchKinds)[number];
+type WarningKind = (typeof warningKinds)[number];
 export type FindingKind = MismatchKind | WarningKind;
 
 export const findingKinds = [...mismatchKinds, ...warningKinds] as const;

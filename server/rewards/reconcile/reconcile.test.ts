@@ -7,21 +7,21 @@ import { eq } from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { anvilKeys } from "../../../scripts/lib/anvil-accounts.ts";
-import type { Clients } from "../../../scripts/lib/clients.ts";
 import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
 import { rewards } from "../../db/schema.ts";
 import { newAccount, signIn, startTestStack, type TestClient, type TestStack } from "../../test/harness.ts";
 import { type ReconcileContext, reconcileLedger } from "./reconcile.ts";
-import { insertRewards, mintApproved, operatorOf, payDirectly, tamper } from "./test-helpers.ts";
+import { type MinterFixtures, minterFixtures } from "../../test/minter-fixtures.ts";
+import { runMinter } from "../minter/run.ts";
 import { verifyOrder } from "./verify.ts";
 
 let stack: TestStack;
-let operator: Clients;
+let f: MinterFixtures;
 let admin: TestClient;
 
 before(async () => {
   stack = await startTestStack();
-  operator = await operatorOf(stack);
+  f = await minterFixtures(stack);
   admin = stack.client();
   await signIn(admin, privateKeyToAccount(anvilKeys.deployer));
 });
@@ -52,14 +52,14 @@ const assertConsistent = () => assertConsistentWith({});
 
 describe("ledger ↔ chain reconciliation", () => {
   it("reports zero mismatches on a consistent ledger after real mints", async () => {
-    const minted = await insertRewards(stack, 30);
-    await insertRewards(stack, 2, "pending_approval");
-    await insertRewards(stack, 1, "rejected");
-    const summary = await mintApproved(stack, operator);
+    const minted = await f.insertRewards(30, { referrers: 30 });
+    await f.insertRewards(2, { referrers: 2, state: "pending_approval" });
+    await f.insertRewards(1, { referrers: 1, state: "rejected" });
+    const summary = await runMinter(f.minter());
     assert.equal(summary.minted, 30);
     // A row of another chain is out of scope, whatever it says.
-    const [foreign] = await insertRewards(stack, 1, "minted");
-    await tamper(stack, foreign!.id, { chainId: 1 });
+    const [foreign] = await f.insertRewards(1, { referrers: 1, state: "minted" });
+    await f.tamper(foreign!.id, { chainId: 1 });
 
     const { report } = await findings();
     assert.equal(report.ok, true);
@@ -86,10 +86,10 @@ describe("ledger ↔ chain reconciliation", () => {
   });
 
   it("catches a minted row whose token amount or referrer wallet was changed in SQL", async () => {
-    const [a, b] = await insertRewards(stack, 2);
-    await mintApproved(stack, operator);
-    await tamper(stack, a!.id, { tokenAmount: (BigInt(a!.tokenAmount!) + 1n).toString() });
-    await tamper(stack, b!.id, { referrerWallet: newAccount().address });
+    const [a, b] = await f.insertRewards(2, { referrers: 2 });
+    await runMinter(f.minter());
+    await f.tamper(a!.id, { tokenAmount: (BigInt(a!.tokenAmount!) + 1n).toString() });
+    await f.tamper(b!.id, { referrerWallet: newAccount().address });
 
     const { report, kinds } = await findings();
     assert.deepEqual(kinds, expected(["paid_terms_differ", a!.orderRef], ["paid_terms_differ", b!.orderRef]));
@@ -106,14 +106,14 @@ describe("ledger ↔ chain reconciliation", () => {
       ["paid_terms_differ"],
     );
 
-    await tamper(stack, a!.id, { tokenAmount: a!.tokenAmount });
-    await tamper(stack, b!.id, { referrerWallet: b!.referrerWallet.toLowerCase() }); // case does not matter
+    await f.tamper(a!.id, { tokenAmount: a!.tokenAmount });
+    await f.tamper(b!.id, { referrerWallet: b!.referrerWallet.toLowerCase() }); // case does not matter
     await assertConsistent();
   });
 
   it("catches a minted row with no payment on-chain", async () => {
-    const [row] = await insertRewards(stack, 1, "minted");
-    await tamper(stack, row!.id, { txHash: `0x${"ab".repeat(32)}`, blockNumber: 1 });
+    const [row] = await f.insertRewards(1, { referrers: 1, state: "minted" });
+    await f.tamper(row!.id, { txHash: `0x${"ab".repeat(32)}`, blockNumber: 1 });
     const { kinds, report } = await findings();
     assert.deepEqual(kinds, expected(["minted_not_paid", row!.orderRef]));
     assert.equal(report.findings[0]!.chain, null);
@@ -130,7 +130,7 @@ describe("ledger ↔ chain reconciliation", () => {
     const orderReference = `out-of-band-${randomUUID()}`;
     const orderRef = orderRefOf(orderReference);
     const referrer = newAccount().address;
-    const paid = await payDirectly(stack, operator, referrer, 777n, orderRef);
+    const paid = await f.payDirectly(referrer, 777n, orderRef);
 
     const { kinds, report } = await findings();
     assert.deepEqual(kinds, expected(["paid_without_ledger_row", orderRef]));
@@ -145,28 +145,22 @@ describe("ledger ↔ chain reconciliation", () => {
     );
 
     // Ledgered afterwards with the same terms: consistent again.
-    const [row] = await insertRewards(stack, 1, "minted");
-    await tamper(stack, row!.id, { orderReference, orderRef, referrerWallet: referrer, tokenAmount: "777", ...paid });
+    const [row] = await f.insertRewards(1, { referrers: 1, state: "minted" });
+    await f.tamper(row!.id, { orderReference, orderRef, referrerWallet: referrer, tokenAmount: "777", ...paid });
     await assertConsistent();
   });
 
   it("catches rows in approved, pending_approval or rejected that are nevertheless paid on-chain", async () => {
-    const [approved] = await insertRewards(stack, 1, "approved");
-    const [pending] = await insertRewards(stack, 1, "pending_approval");
-    const [rejected] = await insertRewards(stack, 1, "rejected");
+    const [approved] = await f.insertRewards(1, { referrers: 1, state: "approved" });
+    const [pending] = await f.insertRewards(1, { referrers: 1, state: "pending_approval" });
+    const [rejected] = await f.insertRewards(1, { referrers: 1, state: "rejected" });
     // Kept out of the minter's reach while the payments are sent behind its back.
-    await tamper(stack, approved!.id, { sizing: "pending_price" });
+    await f.tamper(approved!.id, { sizing: "pending_price" });
     const payments = new Map<string, { txHash: Hex; blockNumber: number }>();
     for (const row of [approved!, pending!, rejected!]) {
       payments.set(
         row.id,
-        await payDirectly(
-          stack,
-          operator,
-          row.referrerWallet as Address,
-          BigInt(row.tokenAmount!),
-          row.orderRef as Hex,
-        ),
+        await f.payDirectly(row.referrerWallet as Address, BigInt(row.tokenAmount!), row.orderRef as Hex),
       );
     }
     const { kinds, report } = await findings();
@@ -181,15 +175,15 @@ describe("ledger ↔ chain reconciliation", () => {
     assert.match(report.findings.find((f) => f.orderRef === pending!.orderRef)!.message, /pending_approval/);
 
     for (const row of [approved!, pending!, rejected!])
-      await tamper(stack, row.id, { state: "minted", ...payments.get(row.id) });
+      await f.tamper(row.id, { state: "minted", ...payments.get(row.id) });
     await assertConsistent();
   });
 
   it("treats a paid row still minting as in flight, and as a mismatch once older than the grace period", async () => {
-    const [row] = await insertRewards(stack, 1);
-    await mintApproved(stack, operator);
+    const [row] = await f.insertRewards(1, { referrers: 1 });
+    await runMinter(f.minter());
     const [minted] = await stack.server.deps.db.select().from(rewards).where(eq(rewards.id, row!.id));
-    await tamper(stack, row!.id, { state: "minting" });
+    await f.tamper(row!.id, { state: "minting" });
 
     const young = await findings();
     assert.equal(young.report.ok, true);
@@ -201,21 +195,21 @@ describe("ledger ↔ chain reconciliation", () => {
     assert.deepEqual(old.kinds, expected(["paid_not_minted", row!.orderRef]));
     assert.deepEqual((await findings({ now: later, mintingGraceMs: 60 * 60_000 })).kinds, young.kinds);
 
-    await tamper(stack, row!.id, { state: "minted" });
+    await f.tamper(row!.id, { state: "minted" });
     await assertConsistent();
     // The right money in another transaction than the recorded one: a warning, not a mismatch.
-    await tamper(stack, row!.id, { txHash: `0x${"cd".repeat(32)}` });
+    await f.tamper(row!.id, { txHash: `0x${"cd".repeat(32)}` });
     const moved = await findings();
     assert.equal(moved.report.ok, true);
     assert.deepEqual(moved.kinds, expected(["ledger_tx_differs", row!.orderRef]));
-    await tamper(stack, row!.id, { txHash: minted!.txHash });
+    await f.tamper(row!.id, { txHash: minted!.txHash });
     await assertConsistent();
   });
 
   it("catches a row whose order reference no longer hashes to its orderRef", async () => {
-    const [row] = await insertRewards(stack, 1);
-    await mintApproved(stack, operator);
-    await tamper(stack, row!.id, { orderReference: `${row!.orderReference}-edited` });
+    const [row] = await f.insertRewards(1, { referrers: 1 });
+    await runMinter(f.minter());
+    await f.tamper(row!.id, { orderReference: `${row!.orderReference}-edited` });
     assert.deepEqual((await findings()).kinds, expected(["order_ref_mismatch", row!.orderRef]));
     // The auditor's reference finds the row by its orderRef, and sees the edit.
     const verified = await verifyOrder(ctx(), row!.orderReference);
@@ -224,7 +218,7 @@ describe("ledger ↔ chain reconciliation", () => {
       verified.findings.map((f) => f.kind),
       ["order_ref_mismatch"],
     );
-    await tamper(stack, row!.id, { orderReference: row!.orderReference });
+    await f.tamper(row!.id, { orderReference: row!.orderReference });
     await assertConsistent();
   });
 
@@ -243,8 +237,8 @@ describe("ledger ↔ chain reconciliation", () => {
       });
     };
     // Minted in the latest block, but the audit's first block number is one before it.
-    await insertRewards(stack, 2);
-    await mintApproved(stack, operator);
+    await f.insertRewards(2, { referrers: 2 });
+    await runMinter(f.minter());
     const lagging = once("getBlockNumber", (get) => async (args: unknown) => (await get(args)) - 1n);
     await assertConsistentWith({ client: lagging });
 
@@ -252,17 +246,17 @@ describe("ledger ↔ chain reconciliation", () => {
     const orderReference = `late-row-${randomUUID()}`;
     const orderRef = orderRefOf(orderReference);
     const referrer = newAccount().address;
-    const paid = await payDirectly(stack, operator, referrer, 5n, orderRef);
+    const paid = await f.payDirectly(referrer, 5n, orderRef);
     const ledgering = once("multicall", (call) => async (args: unknown) => {
-      const [row] = await insertRewards(stack, 1, "minted");
-      await tamper(stack, row!.id, { orderReference, orderRef, referrerWallet: referrer, tokenAmount: "5", ...paid });
+      const [row] = await f.insertRewards(1, { referrers: 1, state: "minted" });
+      await f.tamper(row!.id, { orderReference, orderRef, referrerWallet: referrer, tokenAmount: "5", ...paid });
       return call(args);
     });
     await assertConsistentWith({ client: ledgering });
   });
 
   it("serves the report to admins only at GET /api/admin/reconcile, listing at most `limit` findings", async () => {
-    const [a, b] = await insertRewards(stack, 2, "minted");
+    const [a, b] = await f.insertRewards(2, { referrers: 2, state: "minted" });
     const ok = await admin.get("/api/admin/reconcile");
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.equal(ok.body.ok, false);

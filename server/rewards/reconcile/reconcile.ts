@@ -7,8 +7,7 @@ import type { Address, Hex, PublicClient } from "viem";
 import type { Deployment } from "../../../deployments/schema.ts";
 import type { Db } from "../../db/client.ts";
 import { rewards } from "../../db/schema.ts";
-import type { OnChainPayment } from "../minter/onchain.ts";
-import { eventsByOrderRef, readPaidEvents, readPayments } from "./onchain.ts";
+import { type OnChainPayment, type PaidEvent, paymentsOf, readPaidEvents } from "../onchain.ts";
 import {
   type CompareOptions,
   compareRow,
@@ -71,6 +70,12 @@ export async function assertSameChain(client: PublicClient, chainId: number): Pr
   }
 }
 
+/** Events grouped by orderRef (lower case), added to `into`. */
+function eventsByOrderRef(events: readonly PaidEvent[], into = new Map<string, PaidEvent[]>()) {
+  for (const event of events) into.set(event.orderRef, [...(into.get(event.orderRef) ?? []), event]);
+  return into;
+}
+
 export async function reconcileLedger(ctx: ReconcileContext): Promise<ReconcileReport> {
   const { db, client, deployment } = ctx;
   const pageSize = ctx.pageSize ?? 500;
@@ -95,7 +100,7 @@ export async function reconcileLedger(ctx: ReconcileContext): Promise<ReconcileR
   // Paid, but no event up to toBlock: most likely paid after it, while the pages were read.
   const late: { row: LedgerRow; payment: OnChainPayment }[] = [];
   const check = async (rows: LedgerRow[], deferLate: boolean) => {
-    const payments = await readPayments(
+    const payments = await paymentsOf(
       client,
       deployment.proxy,
       rows.map((row) => row.orderRef as Hex),
@@ -146,7 +151,7 @@ export async function reconcileLedger(ctx: ReconcileContext): Promise<ReconcileR
     ledgerRows += rows.length;
   }
   const unledgered = unseen.filter((ref) => !seen.has(ref)) as Hex[];
-  const payments = await readPayments(client, deployment.proxy, unledgered, pageSize);
+  const payments = await paymentsOf(client, deployment.proxy, unledgered, pageSize);
   unledgered.forEach((ref, i) => findings.push(...compareUnledgered(ref, payments[i], events.get(ref) ?? [])));
 
   const counts = countFindings(findings);

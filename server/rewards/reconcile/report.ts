@@ -1,10 +1,10 @@
 // The comparison itself, free of I/O: one ledger row against what the chain stores for its
 // orderRef (`paymentOf`) and the ReferralPaid events logged for it. The storage word is the
 // truth about money; events only locate the transaction.
-import { type Address, getAddress, type Hex, isAddress } from "viem";
+import type { Hex } from "viem";
 import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
 import type { RewardRow } from "../ledger/transition.ts";
-import type { OnChainPayment } from "../minter/onchain.ts";
+import { type OnChainPayment, type PaidEvent, sameTerms } from "../onchain.ts";
 import { type FindingKind, findingKinds, isMismatch } from "./kinds.ts";
 
 export type LedgerRow = Pick<
@@ -12,14 +12,7 @@ export type LedgerRow = Pick<
   "id" | "orderReference" | "orderRef" | "state" | "referrerWallet" | "tokenAmount" | "txHash" | "blockNumber"
 > & { updatedAt: Date };
 
-export interface PaidEvent {
-  orderRef: Hex;
-  referrer: Address;
-  amount: bigint;
-  txHash: Hex;
-  blockNumber: bigint;
-  logIndex: number;
-}
+export type { PaidEvent };
 
 /** The ledger's side of a finding, as stored (tampered values included). */
 export interface LedgerSide {
@@ -59,7 +52,7 @@ export interface CompareOptions {
 /** The default grace: the minter waits 120 s for a receipt and runs every 60 s, so 10 minutes means it is not running. */
 export const DEFAULT_MINTING_GRACE_MS = 10 * 60_000;
 
-const ledgerSide = (row: LedgerRow): LedgerSide => ({
+export const ledgerSide = (row: Omit<LedgerRow, "updatedAt">): LedgerSide => ({
   rewardId: row.id,
   orderReference: row.orderReference,
   state: row.state,
@@ -97,14 +90,6 @@ const finding = (
   chain,
 });
 
-/** Addresses compare by value: a tampered row may hold any case, or no address at all. */
-const sameAddress = (a: string, b: string) => isAddress(a, { strict: false }) && getAddress(a) === getAddress(b);
-
-function sameAmount(ledger: string | null, chain: bigint): boolean {
-  if (ledger === null || !/^\d+$/.test(ledger)) return false;
-  return BigInt(ledger) === chain;
-}
-
 const txText = (chain: ChainSide | null) =>
   chain?.txHash ? ` in tx ${chain.txHash} (block ${chain.blockNumber})` : "";
 const terms = (amount: string | null, to: string) => `${amount ?? "no amount"} to ${to}`;
@@ -140,7 +125,7 @@ export function compareRow(
   }
 
   const chainTerms = terms(payment.amount.toString(), payment.referrer);
-  if (!sameAddress(row.referrerWallet, payment.referrer) || !sameAmount(row.tokenAmount, payment.amount)) {
+  if (!sameTerms(row, payment)) {
     add("paid_terms_differ", `ledger (${row.state}): ${ledgerTerms}; on-chain: ${chainTerms}${txText(chain)}`);
   }
   if (row.state === "minting") {

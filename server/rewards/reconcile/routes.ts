@@ -4,7 +4,7 @@ import { requireAdmin } from "../../auth/require-admin.ts";
 import { rewardStates } from "../../db/schema.ts";
 import type { AppDeps } from "../../deps.ts";
 import { ApiError } from "../../http/errors.ts";
-import { commonErrors, createRouter, errorResponse } from "../../http/openapi.ts";
+import { adminErrors, commonErrors, createRouter, errorResponse } from "../../http/openapi.ts";
 import { findingKinds, kindDescriptions } from "./kinds.ts";
 import { ChainMismatchError, type ReconcileReport, reconcileLedger } from "./reconcile.ts";
 
@@ -95,8 +95,7 @@ export function reconcileRoutes(deps: AppDeps) {
       responses: {
         200: { content: { "application/json": { schema: Report } }, description: "The reconciliation report" },
         ...commonErrors,
-        401: errorResponse("Not signed in"),
-        403: errorResponse("Not an admin"),
+        ...adminErrors,
         502: errorResponse("The chain could not be read, or the RPC serves another chain"),
       },
     }),

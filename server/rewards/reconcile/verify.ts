@@ -7,10 +7,11 @@ import type { Deployment } from "../../../deployments/schema.ts";
 import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
 import type { Db } from "../../db/client.ts";
 import { rewards } from "../../db/schema.ts";
-import { readPaidEvents } from "./onchain.ts";
+import { paymentsOf, readPaidEvents } from "../onchain.ts";
 import { assertSameChain, ledgerColumns } from "./reconcile.ts";
 import {
   compareRow,
+  ledgerSide,
   compareUnledgered,
   DEFAULT_MINTING_GRACE_MS,
   type Finding,
@@ -51,12 +52,15 @@ export async function verifyOrder(ctx: VerifyContext, orderReference: string): P
   await assertSameChain(client, deployment.chainId);
   const block = await client.getBlockNumber({ cacheTime: 0 });
   const read = { address: deployment.proxy, abi: referralRewardsAbi, args: [orderRef], blockNumber: block } as const;
-  const [paid, [referrer, amount], events] = await Promise.all([
+  const [paid, [payment], events] = await Promise.all([
     client.readContract({ ...read, functionName: "paidOrders" }),
-    client.readContract({ ...read, functionName: "paymentOf" }),
-    readPaidEvents(client, deployment.proxy, { fromBlock: BigInt(deployment.startBlock), toBlock: block, orderRef }),
+    paymentsOf(client, deployment.proxy, [orderRef]),
+    readPaidEvents(client, deployment.proxy, {
+      fromBlock: BigInt(deployment.startBlock),
+      toBlock: block,
+      orderRefs: [orderRef],
+    }),
   ]);
-  const payment = amount > 0n ? { referrer, amount } : undefined;
 
   // By reference first; by orderRef too, so a row whose reference was altered is still found.
   const rows = await ctx.db
@@ -78,20 +82,9 @@ export async function verifyOrder(ctx: VerifyContext, orderReference: string): P
     contract: deployment.proxy,
     block: Number(block),
     paidOrders: paid,
-    payment: payment ? { referrer, amount: amount.toString() } : null,
+    payment: payment ? { referrer: payment.referrer, amount: payment.amount.toString() } : null,
     events: events.map(eventJson),
-    ledger: row
-      ? {
-          rewardId: row.id,
-          orderReference: row.orderReference,
-          state: row.state,
-          referrerWallet: row.referrerWallet,
-          tokenAmount: row.tokenAmount,
-          txHash: row.txHash,
-          blockNumber: row.blockNumber,
-          chainId: row.chainId,
-        }
-      : null,
+    ledger: row ? { ...ledgerSide(row), chainId: row.chainId } : null,
     ledgerOtherChain: row !== undefined && !inScope,
     findings,
     agrees: findings.every((f) => f.severity !== "mismatch"),
