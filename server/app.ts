@@ -12,12 +12,18 @@ import { ApiError, notFound } from "./http/errors.ts";
 import { requestLogging } from "./http/logging.ts";
 import { createRouter } from "./http/openapi.ts";
 import { hostRoutes, orderRoutes } from "./orders/routes.ts";
+import { checkoutRoutes } from "./payments/checkout-routes.ts";
+import { paymentAdminRoutes } from "./payments/admin-routes.ts";
+import { webhookRoutes } from "./payments/routes.ts";
 import { firstTouch } from "./refcodes/first-touch.ts";
 import { refcodeRoutes } from "./refcodes/routes.ts";
 import { minterRoutes } from "./rewards/minter/routes.ts";
 import { createMinterService, type MinterService } from "./rewards/minter/service.ts";
 import { reconcileRoutes } from "./rewards/reconcile/routes.ts";
+import { adjustmentRoutes } from "./rewards/adjustments-routes.ts";
 import { rewardRoutes } from "./rewards/routes.ts";
+import { createRewardSweep, type RewardSweep } from "./rewards/tasks/service.ts";
+import { rewardTaskRoutes } from "./rewards/tasks/routes.ts";
 import { appPages } from "./pages.ts";
 import { createRefcodeCache, type RefcodeCache } from "./refcodes/cache.ts";
 import { type VisitBeacon, createVisitBeacon } from "./visits/beacon.ts";
@@ -31,6 +37,7 @@ export interface ServerApp {
   /** The code lookups of the hot paths (beacon, first-touch capture, resolve). */
   codes: RefcodeCache;
   minter: MinterService;
+  rewardSweep: RewardSweep;
   /** Flushes buffered work; call before closing the database. */
   close(): Promise<void>;
 }
@@ -40,6 +47,7 @@ export function createApp(deps: AppDeps): ServerApp {
   const codes = createRefcodeCache(deps.db);
   const beacon = createVisitBeacon(deps);
   const minter = createMinterService(deps);
+  const rewardSweep = createRewardSweep(deps);
   const purgeFailed = (rows: string) => (error: unknown) => deps.logger.warn({ err: error }, `purging ${rows} failed`);
   const stopPurges = [
     schedulePurge(
@@ -87,8 +95,13 @@ export function createApp(deps: AppDeps): ServerApp {
   app.route("/api", orderRoutes(deps));
   app.route("/api", creditRoutes(deps));
   app.route("/api", rewardRoutes(deps));
+  app.route("/api", adjustmentRoutes(deps));
   app.route("/api", minterRoutes(deps, minter));
   app.route("/api", reconcileRoutes(deps));
+  app.route("/api", rewardTaskRoutes(deps, rewardSweep));
+  app.route("/api", webhookRoutes(deps));
+  app.route("/api", paymentAdminRoutes(deps));
+  app.route("/api", checkoutRoutes(deps));
   app.route("/api/v1", hostRoutes(deps));
 
   app.doc31("/api/openapi.json", {
@@ -130,8 +143,10 @@ export function createApp(deps: AppDeps): ServerApp {
     beacon,
     codes,
     minter,
+    rewardSweep,
     close: async () => {
       for (const stop of stopPurges) stop();
+      await rewardSweep.close();
       await minter.close();
       await beacon.close();
     },

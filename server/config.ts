@@ -74,6 +74,19 @@ const envSchema = z.object({
   MINT_MAX_ATTEMPTS: positiveInt(100).default(5),
   /** Bearer secret of GET /api/cron/refcodes-mint; the route is off without it. */
   CRON_SECRET: z.string().min(16, "use at least 16 characters").optional(),
+  /** Seconds between sweeps retrying reward creation for paid orders; 0 turns the schedule off. */
+  REWARD_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+  /** WayForPay merchant login and SecretKey; on the local network test values by default. */
+  WAYFORPAY_MERCHANT_ACCOUNT: z.string().min(1).optional(),
+  WAYFORPAY_SECRET_KEY: z.string().min(8, "use the merchant SecretKey (at least 8 characters)").optional(),
+  /** The shop's domain as registered with WayForPay (signed into purchase requests). */
+  WAYFORPAY_DOMAIN: z.string().min(1).optional(),
+  /** The Stripe webhook endpoint's signing secret; on the local network a test value by default. */
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\S+$/, "expected the endpoint's signing secret, whsec_…")
+    .optional(),
+  STRIPE_WEBHOOK_TOLERANCE_SECONDS: positiveInt(86_400).default(300),
   /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = none:
    *  the client address is the socket's). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
@@ -112,7 +125,19 @@ export interface ServerConfig {
   beaconMaxInFlight: number;
   /** How many X-Forwarded-For hops to trust when deriving the client address. */
   trustProxyHops: number;
+  rewardSweepIntervalSeconds: number;
+  /** Undefined: the WayForPay webhook and checkout answer 503. */
+  wayforpay: { merchantAccount: string; secretKey: string; domain: string } | undefined;
+  /** Undefined: the Stripe webhook answers 503. */
+  stripe: { webhookSecret: string; toleranceSeconds: number } | undefined;
 }
+
+/** Test credentials of the local network, so the payment flow can be tried offline. */
+export const LOCAL_PAYMENT_CREDENTIALS = {
+  wayforpayMerchantAccount: "refcodes_local",
+  wayforpaySecretKey: "refcodes-local-wayforpay-secret",
+  stripeWebhookSecret: "whsec_refcodes_local_test_secret",
+} as const;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -181,6 +206,27 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
     beaconMaxBatch: env.BEACON_MAX_BATCH,
     beaconMaxInFlight: env.BEACON_MAX_IN_FLIGHT,
     trustProxyHops: env.TRUST_PROXY,
+    rewardSweepIntervalSeconds: env.REWARD_SWEEP_INTERVAL_SECONDS,
+    ...paymentProviders(env),
+  };
+}
+
+function paymentProviders(env: z.infer<typeof envSchema>): Pick<ServerConfig, "wayforpay" | "stripe"> {
+  const local = env.NETWORK === "local";
+  const merchantAccount =
+    env.WAYFORPAY_MERCHANT_ACCOUNT ?? (local ? LOCAL_PAYMENT_CREDENTIALS.wayforpayMerchantAccount : undefined);
+  const secretKey = env.WAYFORPAY_SECRET_KEY ?? (local ? LOCAL_PAYMENT_CREDENTIALS.wayforpaySecretKey : undefined);
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET ?? (local ? LOCAL_PAYMENT_CREDENTIALS.stripeWebhookSecret : undefined);
+  return {
+    wayforpay:
+      merchantAccount && secretKey
+        ? {
+            merchantAccount,
+            secretKey,
+            domain: env.WAYFORPAY_DOMAIN ?? new URL(env.PUBLIC_URL ?? "http://localhost").hostname,
+          }
+        : undefined,
+    stripe: webhookSecret ? { webhookSecret, toleranceSeconds: env.STRIPE_WEBHOOK_TOLERANCE_SECONDS } : undefined,
   };
 }
 

@@ -54,7 +54,6 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
         token: deployment.token,
         chainId: deployment.chainId,
       },
-      logger,
     );
   const deps: AppDeps = {
     config,

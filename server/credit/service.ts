@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { creditBalances, creditEntries, orders, users } from "../db/schema.ts";
+import { enqueueRewardTask, runRewardTask } from "../rewards/tasks/tasks.ts";
 import { ApiError, conflict, notFound } from "../http/errors.ts";
 import type { OrderRow, RewardHook } from "../rewards/hook.ts";
 import type { Logger } from "pino";
@@ -101,28 +102,10 @@ export async function payWithCredit(
       .set({ status: "paid", rail: "crypto", paidAt: new Date() })
       .where(eq(orders.id, current.id))
       .returning();
+    await enqueueRewardTask(tx, current.orderReference);
     return paid!;
   });
-  await notifyPaid(db, rewards, logger, order);
+  // A failure here never undoes the payment: the task records it and the sweep retries.
+  await runRewardTask({ db, rewards, logger }, order.orderReference);
   return order;
-}
-
-/**
- * Calls the reward hook after the payment committed. A failing hook never undoes a payment: the
- * error is logged ("reward hook failed", with the orderReference) and nothing retries it, so that
- * order has no reward until someone replays it (createRewardForOrder is idempotent). The ledger
- * does not throw for a missing price or an unreadable chain: it records the reward pending_price
- * and the minter's runs size it later; what can still fail here is the database.
- */
-async function notifyPaid(db: Db, rewards: RewardHook, logger: Logger, order: OrderRow): Promise<void> {
-  try {
-    if (order.kind === "membership") {
-      const [user] = await db.select().from(users).where(eq(users.id, order.buyerUserId));
-      await rewards.onMembershipPaid(user!, order);
-    } else {
-      await rewards.onOrderPaid(order);
-    }
-  } catch (error) {
-    logger.error({ err: error, orderReference: order.orderReference }, "reward hook failed");
-  }
 }

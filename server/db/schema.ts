@@ -19,6 +19,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { paymentEventKinds, paymentProviders } from "../payments/event.ts";
 
 const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 const moment = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -169,6 +170,10 @@ export const orders = pgTable(
       .default("pending"),
     rail: text("rail", { enum: ["fiat", "crypto"] }),
     paidAt: moment("paid_at"),
+    /** The payment provider that paid a fiat order. */
+    paymentProvider: text("payment_provider"),
+    /** Refunded and charged back so far, in minor units: the reward follows the remainder. */
+    refundedMinor: minorUnits("refunded_minor").notNull().default(0),
     referralCode: text("referral_code"),
     refcodeId: uuid("refcode_id"),
     referrerUserId: uuid("referrer_user_id"),
@@ -185,6 +190,7 @@ export const orders = pgTable(
       .where(sql`status = 'paid'`),
     index("orders_refcode_id_idx").on(t.refcodeId),
     check("orders_amount_positive", sql`amount_minor > 0`),
+    check("orders_refunded_within_amount", sql`refunded_minor >= 0 and refunded_minor <= amount_minor`),
   ],
 );
 
@@ -237,6 +243,8 @@ export const rewardStates = [
   "rejected",
   "cancelled",
   "failed",
+  /** Fully absorbed by the referrer's open clawbacks: settled without an on-chain payment. */
+  "offset",
 ] as const;
 
 /** A referral reward: one per paid, attributed order (the order reference is the key everywhere). */
@@ -256,7 +264,11 @@ export const rewards = pgTable(
     baseAmountMinor: minorUnits("base_amount_minor").notNull(),
     currency: text("currency").notNull(),
     commissionBps: integer("commission_bps").notNull(),
-    /** The reward in the order currency's minor units, rounded down. */
+    /** The commission on the whole order, before refunds, in the order currency's minor units. */
+    grossRewardMinor: minorUnits("gross_reward_minor").notNull(),
+    /** The part of the order refunded or charged back (mirrors the order when the refund applied). */
+    refundedMinor: minorUnits("refunded_minor").notNull().default(0),
+    /** The reward after refunds: gross × (base − refunded) / base, rounded down. */
     rewardMinor: minorUnits("reward_minor").notNull(),
     /** `sized` once a fresh price converted it to tokens; `pending_price` until then. */
     sizing: text("sizing", { enum: ["sized", "pending_price"] }).notNull(),
@@ -267,7 +279,11 @@ export const rewards = pgTable(
     priceSource: text("price_source"),
     priceRound: text("price_round"),
     priceAt: moment("price_at"),
-    /** Token amount in the token's smallest unit (wei), rounded down. */
+    /** The gross reward in token units (wei), rounded down, as sized. */
+    grossTokenAmount: numeric("gross_token_amount", { precision: 78, scale: 0 }),
+    /** Open clawbacks of the referrer recovered from this reward before it was paid. */
+    offsetTokenAmount: numeric("offset_token_amount", { precision: 78, scale: 0 }).notNull().default("0"),
+    /** What is paid on-chain: gross × (base − refunded) / base − offset, in wei. */
     tokenAmount: numeric("token_amount", { precision: 78, scale: 0 }),
     token: text("token").notNull(),
     chainId: integer("chain_id").notNull(),
@@ -329,3 +345,142 @@ export const deskRates = pgTable("desk_rates", {
   setBy: text("set_by").notNull(),
   setAt: moment("set_at").notNull().defaultNow(),
 });
+
+
+/** What processing a delivery did; `needs_review` outcomes are listed for an admin. */
+export const paymentOutcomes = [
+  "order_paid",
+  "already_paid",
+  "amount_mismatch",
+  "unknown_order",
+  "order_not_payable",
+  "refund_applied",
+  "refund_deferred",
+  "already_refunded",
+  "provider_mismatch",
+  "recorded",
+  "ignored",
+  "bad_signature",
+  "wrong_merchant",
+  "invalid_payload",
+  "error",
+] as const;
+
+/**
+ * Every webhook delivery, authentic or not. (provider, provider_event_id) is the idempotency key:
+ * the row is inserted in the transaction that acts on the event, so a duplicate either finds it
+ * committed or waits on the unique index until the first one commits.
+ */
+export const paymentTransactions = pgTable(
+  "payment_transactions",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    provider: text("provider", { enum: paymentProviders }).notNull(),
+    /** Null when the delivery could not be authenticated or read (no trustworthy id). */
+    providerEventId: text("provider_event_id"),
+    kind: text("kind", { enum: paymentEventKinds }),
+    providerStatus: text("provider_status"),
+    orderReference: text("order_reference"),
+    /** This event's amount in minor units (a refund's own amount, not the cumulative one). */
+    amountMinor: minorUnits("amount_minor"),
+    currency: text("currency"),
+    /** The provider's payment id (Stripe PaymentIntent), to find the order of a dispute. */
+    paymentId: text("payment_id"),
+    chargeId: text("charge_id"),
+    /** The request body exactly as received. */
+    payload: text("payload").notNull(),
+    signatureValid: boolean("signature_valid").notNull(),
+    receivedAt: moment("received_at").notNull().defaultNow(),
+    /** Null while a refund waits for its order to be paid. */
+    processedAt: moment("processed_at"),
+    outcome: text("outcome", { enum: paymentOutcomes }).notNull(),
+    detail: text("detail"),
+    needsReview: boolean("needs_review").notNull().default(false),
+  },
+  (t) => [
+    uniqueIndex("payment_transactions_event_key").on(t.provider, t.providerEventId),
+    index("payment_transactions_order_idx").on(t.orderReference),
+    index("payment_transactions_payment_idx")
+      .on(t.provider, t.paymentId)
+      .where(sql`payment_id is not null`),
+    index("payment_transactions_charge_idx")
+      .on(t.provider, t.chargeId)
+      .where(sql`charge_id is not null`),
+    index("payment_transactions_review_idx")
+      .on(t.receivedAt)
+      .where(sql`needs_review`),
+  ],
+);
+
+export const rewardTaskStates = ["pending", "created", "no_reward", "rejected"] as const;
+
+/**
+ * The order-paid → reward step as durable work: inserted with the payment, resolved when the
+ * reward exists (or why there is none), retried by the sweep until then. No paid order ends
+ * without one of the two.
+ */
+export const rewardTasks = pgTable(
+  "reward_tasks",
+  {
+    orderReference: text("order_reference").primaryKey(),
+    state: text("state", { enum: rewardTaskStates }).notNull().default("pending"),
+    /** Why there is no reward (no_reward), or the admin's reason (rejected). */
+    reason: text("reason"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: moment("next_attempt_at").notNull(),
+    createdAt: moment("created_at").notNull().defaultNow(),
+    resolvedAt: moment("resolved_at"),
+    resolvedBy: text("resolved_by"),
+  },
+  (t) => [
+    index("reward_tasks_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`state = 'pending'`),
+  ],
+);
+
+export const rewardAdjustmentKinds = ["refund", "clawback", "offset", "offset_reversal"] as const;
+
+/**
+ * Every change of a reward's amount after creation, the netting made visible:
+ * - `refund`: a refund before payout lowered the reward (token and fiat amounts lowered);
+ * - `clawback`: a refund after payout; the referrer owes `token_amount`, `outstanding` of it still;
+ * - `offset`: part of a clawback recovered from a later reward of the same referrer (that reward
+ *   pays less); `clawback_id` names the clawback;
+ * - `offset_reversal`: that reward was rejected or cancelled, so the offset went back to its clawback.
+ */
+export const rewardAdjustments = pgTable(
+  "reward_adjustments",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind", { enum: rewardAdjustmentKinds }).notNull(),
+    rewardId: uuid("reward_id")
+      .notNull()
+      .references(() => rewards.id),
+    referrerUserId: uuid("referrer_user_id").notNull(),
+    token: text("token").notNull(),
+    chainId: integer("chain_id").notNull(),
+    /** The order whose refund caused it. */
+    orderReference: text("order_reference").notNull(),
+    clawbackId: bigint("clawback_id", { mode: "number" }),
+    paymentTransactionId: bigint("payment_transaction_id", { mode: "number" }),
+    /** Magnitude in token units (wei); null while the reward was unsized. */
+    tokenAmount: numeric("token_amount", { precision: 78, scale: 0 }),
+    rewardMinor: minorUnits("reward_minor").notNull(),
+    currency: text("currency").notNull(),
+    /** clawback rows: what is still owed. */
+    outstanding: numeric("outstanding", { precision: 78, scale: 0 }),
+    reason: text("reason"),
+    createdAt: moment("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("reward_adjustments_reward_idx").on(t.rewardId),
+    index("reward_adjustments_open_clawbacks_idx")
+      .on(t.referrerUserId, t.token, t.chainId, t.id)
+      .where(sql`kind = 'clawback' and outstanding > 0`),
+    index("reward_adjustments_clawback_idx")
+      .on(t.clawbackId)
+      .where(sql`clawback_id is not null`),
+  ],
+);

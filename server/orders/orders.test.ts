@@ -127,6 +127,24 @@ describe("POST /api/orders", () => {
     assert.equal(response.body.referral.referrerUserId, code.userId);
   });
 
+  it("keeps a membership with the sign-up referrer even when the buyer later arrives through another code", async () => {
+    const signUpCode = await insertCode(db(), newAccount().address);
+    const laterCode = await insertCode(db(), newAccount().address);
+    const client = await buyer(signUpCode.code);
+    client.cookies.set("ring_ref", laterCode.code);
+    const membership = await client.post("/api/orders", order({ kind: "membership" }));
+    assert.equal(membership.body.referral.code, signUpCode.code);
+    assert.equal(membership.body.referral.referrerUserId, signUpCode.userId);
+  });
+
+  it("attributes a membership of a buyer nobody referred to the code they arrived with", async () => {
+    const code = await insertCode(db(), newAccount().address);
+    const client = await buyer();
+    client.cookies.set("ring_ref", code.code);
+    const membership = await client.post("/api/orders", order({ kind: "membership" }));
+    assert.equal(membership.body.referral.referrerUserId, code.userId);
+  });
+
   it("stores line items and checks the amount against them", async () => {
     const client = await buyer();
     const lineItems = [

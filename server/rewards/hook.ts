@@ -5,9 +5,13 @@ import type { orders, users } from "../db/schema.ts";
 export type OrderRow = typeof orders.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 
+/** What the order-paid step did: the reward (new or existing), or why the order has none. */
+export type RewardOutcome = { rewardId: string } | { noReward: string };
+
 export interface RewardHook {
-  /** Called once, after the transaction that marked a store order paid has committed. */
-  onOrderPaid(order: OrderRow): Promise<void>;
-  /** Called once, after a membership order was marked paid. */
-  onMembershipPaid(user: UserRow, order: OrderRow): Promise<void>;
+  /** Called after the transaction that marked a store order paid has committed; may be called
+   *  again for the same order (retries), so it must be idempotent. Throws when it could not decide. */
+  onOrderPaid(order: OrderRow): Promise<RewardOutcome>;
+  /** The same, for a membership order. */
+  onMembershipPaid(user: UserRow, order: OrderRow): Promise<RewardOutcome>;
 }

@@ -26,7 +26,9 @@ const Reward = z
     baseAmountMinor: z.number().int(),
     currency: z.string(),
     commissionBps: z.number().int(),
-    rewardMinor: z.number().int(),
+    grossRewardMinor: z.number().int().openapi({ description: "The commission on the whole order, before refunds" }),
+    refundedMinor: z.number().int().openapi({ description: "The part of the order refunded or charged back" }),
+    rewardMinor: z.number().int().openapi({ description: "The reward after refunds" }),
     price: z
       .object({
         answer: z.string(),
@@ -36,7 +38,14 @@ const Reward = z
         at: z.iso.datetime(),
       })
       .nullable(),
-    tokenAmount: z.string().nullable().openapi({ description: "In the token's smallest unit (wei), rounded down" }),
+    grossTokenAmount: z.string().nullable().openapi({ description: "The gross reward in wei, as sized" }),
+    offsetTokenAmount: z
+      .string()
+      .openapi({ description: "Open clawbacks of the referrer recovered from this reward before payment (wei)" }),
+    tokenAmount: z
+      .string()
+      .nullable()
+      .openapi({ description: "What is (or was) paid on-chain, in wei: the gross after refunds, less offsets" }),
     token: z.string(),
     chainId: z.number().int(),
     rail: z.enum(["fiat", "crypto"]),
@@ -65,6 +74,8 @@ function rewardJson(reward: RewardRow): z.infer<typeof Reward> {
     baseAmountMinor: reward.baseAmountMinor,
     currency: reward.currency,
     commissionBps: reward.commissionBps,
+    grossRewardMinor: reward.grossRewardMinor,
+    refundedMinor: reward.refundedMinor,
     rewardMinor: reward.rewardMinor,
     price:
       reward.priceAnswer === null
@@ -76,6 +87,8 @@ function rewardJson(reward: RewardRow): z.infer<typeof Reward> {
             round: reward.priceRound,
             at: reward.priceAt!.toISOString(),
           },
+    grossTokenAmount: reward.grossTokenAmount,
+    offsetTokenAmount: reward.offsetTokenAmount,
     tokenAmount: reward.tokenAmount,
     token: reward.token,
     chainId: reward.chainId,

@@ -24,8 +24,9 @@ export async function insertCode(
   return row!;
 }
 
-/** Marks an order paid by fiat (status paid, rail fiat, paid now): the server has no route that
- *  does. Returns the updated order, ready for the order-paid hook. */
+/** Marks an order paid by fiat (status paid, rail fiat, paid now) without a webhook, for tests of
+ *  the ledger alone (the webhook path is tested in server/payments/). Returns the updated order,
+ *  ready for the order-paid hook. */
 export async function markPaidByFiat(db: Db, orderReference: string): Promise<OrderRow> {
   const [order] = await db
     .update(orders)

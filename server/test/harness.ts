@@ -84,6 +84,7 @@ export function testServerEnv(databaseUrl: string, rpcUrl: string, env: RawEnv =
     RPC_URL: rpcUrl,
     PUBLIC_URL: "http://localhost:5173",
     MINT_INTERVAL_SECONDS: "0", // tests run the minter explicitly
+    REWARD_SWEEP_INTERVAL_SECONDS: "0", // and the reward sweep
     ...env,
   };
 }

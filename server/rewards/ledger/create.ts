@@ -3,11 +3,12 @@
 import { eq } from "drizzle-orm";
 import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
 import type { Db } from "../../db/client.ts";
-import { rewards, rewardTransitions } from "../../db/schema.ts";
+import { orders, rewards, rewardTransitions } from "../../db/schema.ts";
 import type { OrderRow } from "../hook.ts";
 import { type CommissionProgram, computeCommission } from "../money.ts";
 import type { RewardRow } from "./transition.ts";
-import { type Sizer, sizeReward } from "./size.ts";
+import { shareOfRemainder } from "./amounts.ts";
+import { netOfRefunds, type Sizer, sizeReward } from "./size.ts";
 
 export interface LedgerSettings {
   program: CommissionProgram;
@@ -41,13 +42,29 @@ export async function createRewardForOrder(
   const [existing] = await db.select().from(rewards).where(eq(rewards.orderReference, order.orderReference));
   if (existing) return { created: false, reward: existing };
 
-  const { rewardMinor, commissionBps } = computeCommission(
+  const { rewardMinor: grossRewardMinor, commissionBps } = computeCommission(
     { kind: order.kind, amountMinor: order.amountMinor, lineItems: order.lineItems as never[] },
     settings.program,
   );
-  const sizing = await sizeReward(sizer, { currency: order.currency, rewardMinor });
+  // Priced before the transaction: no lock is held across an RPC read.
+  const sizing = await sizeReward(sizer, { currency: order.currency, rewardMinor: grossRewardMinor });
   const state = order.rail === "crypto" ? "approved" : "pending_approval";
   return db.transaction(async (tx) => {
+    // A refund locks the order row to apply itself to the reward; reading the refunded amount
+    // under a share lock means the reward is either created before the refund (which then finds
+    // and adjusts it) or after it (and starts from what is left).
+    const [current] = await tx
+      .select({ refundedMinor: orders.refundedMinor })
+      .from(orders)
+      .where(eq(orders.orderReference, order.orderReference))
+      .for("share");
+    const refundedMinor = current?.refundedMinor ?? order.refundedMinor;
+    if (refundedMinor >= order.amountMinor) {
+      return { created: false as const, reward: undefined, reason: "refunded in full before the reward was created" };
+    }
+    const base = BigInt(order.amountMinor);
+    const refunded = BigInt(refundedMinor);
+    const netSizing = netOfRefunds(sizing, { baseAmountMinor: order.amountMinor, refundedMinor });
     const [reward] = await tx
       .insert(rewards)
       .values({
@@ -62,8 +79,10 @@ export async function createRewardForOrder(
         baseAmountMinor: order.amountMinor,
         currency: order.currency,
         commissionBps,
-        rewardMinor: Number(rewardMinor),
-        ...sizing,
+        grossRewardMinor: Number(grossRewardMinor),
+        refundedMinor,
+        rewardMinor: Number(shareOfRemainder(grossRewardMinor, base, refunded)),
+        ...netSizing,
         token: settings.token,
         chainId: settings.chainId,
         rail: order.rail!,

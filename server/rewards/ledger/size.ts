@@ -5,6 +5,7 @@ import type { Db } from "../../db/client.ts";
 import { rewards } from "../../db/schema.ts";
 import { MoneyError, toTokenUnits } from "../money.ts";
 import { type Price, PriceUnavailableError } from "../prices/errors.ts";
+import { shareOfRemainder } from "./amounts.ts";
 
 export interface Sizer {
   price(currency: string): Promise<Price>;
@@ -12,7 +13,7 @@ export interface Sizer {
   tokenDecimals(): Promise<number>;
 }
 
-type Sizing = Pick<
+export type Sizing = Pick<
   typeof rewards.$inferInsert,
   "sizing" | "sizingError" | "priceAnswer" | "priceDecimals" | "priceSource" | "priceRound" | "priceAt" | "tokenAmount"
 >;
@@ -61,6 +62,25 @@ export async function sizeReward(sizer: Sizer, input: { currency: string; reward
   };
 }
 
+/** A gross sizing with the amount to pay scaled to what the refunds left of the order. */
+export function netOfRefunds(
+  sizing: Sizing,
+  reward: { baseAmountMinor: number; refundedMinor: number },
+): Sizing & { grossTokenAmount: string | null } {
+  if (sizing.sizing !== "sized") return { ...sizing, grossTokenAmount: null };
+  const gross = BigInt(sizing.tokenAmount!);
+  const net = shareOfRemainder(gross, BigInt(reward.baseAmountMinor), BigInt(reward.refundedMinor));
+  if (net === 0n) {
+    return {
+      sizing: "pending_price",
+      sizingError: "what is left of the order after refunds is worth less than one token unit",
+      tokenAmount: null,
+      grossTokenAmount: null,
+    };
+  }
+  return { ...sizing, grossTokenAmount: gross.toString(), tokenAmount: net.toString() };
+}
+
 /** The states in which a reward waiting for a price is still worth sizing. */
 const LIVE_STATES = ["pending_approval", "approved", "failed"] as const;
 
@@ -76,7 +96,9 @@ export async function sizePendingRewards(db: Db, sizer: Sizer): Promise<number> 
     .select({
       id: rewards.id,
       currency: rewards.currency,
-      rewardMinor: rewards.rewardMinor,
+      grossRewardMinor: rewards.grossRewardMinor,
+      baseAmountMinor: rewards.baseAmountMinor,
+      refundedMinor: rewards.refundedMinor,
       sizingError: rewards.sizingError,
     })
     .from(rewards)
@@ -105,12 +127,22 @@ export async function sizePendingRewards(db: Db, sizer: Sizer): Promise<number> 
     }
     const priced: Sizer = { price: async () => price, tokenDecimals: () => sizer.tokenDecimals() };
     for (const reward of rows) {
-      const sizing = await sizeReward(priced, { currency, rewardMinor: BigInt(reward.rewardMinor) });
+      const sizing = netOfRefunds(
+        await sizeReward(priced, { currency, rewardMinor: BigInt(reward.grossRewardMinor) }),
+        reward,
+      );
       if (sizing.sizing === "sized") {
         const updated = await db
           .update(rewards)
           .set(sizing)
-          .where(and(eq(rewards.id, reward.id), eq(rewards.sizing, "pending_price")))
+          .where(
+            and(
+              eq(rewards.id, reward.id),
+              eq(rewards.sizing, "pending_price"),
+              // A refund applied since the read changes the net amount: the next pass sizes it.
+              eq(rewards.refundedMinor, reward.refundedMinor),
+            ),
+          )
           .returning({ id: rewards.id });
         sized += updated.length;
       } else if (sizing.sizingError !== reward.sizingError) {

@@ -1,22 +1,23 @@
 // The only way a reward's state changes: a guarded UPDATE plus its audit row, in one transaction.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
-import type { Db } from "../../db/client.ts";
+import type { Db, Tx } from "../../db/client.ts";
 import { type rewardStates, rewards, rewardTransitions } from "../../db/schema.ts";
+import { releaseOffsets } from "./clawbacks.ts";
 
 export type RewardState = (typeof rewardStates)[number];
 export type RewardRow = typeof rewards.$inferSelect;
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** Which states each state may move to. Anything else is refused. */
 export const allowedTransitions: Record<RewardState, readonly RewardState[]> = {
   pending_approval: ["approved", "rejected", "cancelled"],
-  approved: ["minting", "rejected", "cancelled"],
+  approved: ["minting", "rejected", "cancelled", "offset"],
   minting: ["minted", "failed", "approved"],
   failed: ["approved", "minting", "rejected", "cancelled"],
   minted: [],
   rejected: [],
   cancelled: [],
+  offset: [],
 };
 
 export const fromStatesOf = (to: RewardState) =>
@@ -67,6 +68,13 @@ export async function transitionRewards(db: Tx | Db, input: TransitionInput): Pr
           reason: input.reason ?? null,
         })),
       );
+      // A reward that will never be paid gives back what it recovered of its referrer's clawbacks.
+      if (input.to === "rejected" || input.to === "cancelled") {
+        await releaseOffsets(
+          tx,
+          moved.filter(({ row }) => row.offsetTokenAmount !== "0").map(({ row }) => row.id),
+        );
+      }
     }
     return moved.map(({ row }) => row);
   });

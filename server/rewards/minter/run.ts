@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, lt, sql } from "drizzle-orm";
 import { rewards } from "../../db/schema.ts";
 import { approveDueRewards } from "../ledger/approve.ts";
+import { offsetClawbacks } from "../ledger/clawbacks.ts";
 import { type RewardRow, transitionRewards } from "../ledger/transition.ts";
 import { payBatch } from "./batch.ts";
 import type { MinterContext, MintRunSummary } from "./context.ts";
@@ -78,13 +79,15 @@ async function claimBatch(ctx: MinterContext): Promise<Claim> {
   const limits = await contractLimits(ctx.publicClient, ctx.rewardsAddress);
   const batchId = randomUUID();
   return ctx.db.transaction(async (tx) => {
-    const ready = await tx
-      .select({ id: rewards.id, tokenAmount: rewards.tokenAmount })
+    const locked = await tx
+      .select()
       .from(rewards)
       .where(and(eq(rewards.state, "approved"), eq(rewards.sizing, "sized")))
       .orderBy(asc(rewards.createdAt))
       .limit(ctx.batchSize)
       .for("update", { skipLocked: true });
+    // Open clawbacks are recovered before anything is paid: these rewards pay what is left.
+    const ready = await offsetClawbacks(tx, locked);
     const plan = planBatch(ready, limits);
     const claimed = await transitionRewards(tx, {
       ids: [...plan.payable, ...plan.unpayable.map(({ row }) => row)].map((row) => row.id),

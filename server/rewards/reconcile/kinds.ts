@@ -26,7 +26,7 @@ export const kindDescriptions: Record<FindingKind, string> = {
   minted_not_paid: "the ledger says minted, but paymentOf(orderRef) is empty on-chain",
   paid_terms_differ: "paid on-chain to another referrer or another amount than the ledger row says",
   paid_not_minted:
-    "paid on-chain, but the ledger row is pending_approval, approved, failed, rejected or cancelled, " +
+    "paid on-chain, but the ledger row is pending_approval, approved, failed, rejected, cancelled or offset, " +
     "or has been minting for longer than the grace period",
   paid_without_ledger_row: "a ReferralPaid payment whose orderRef has no ledger row for this deployment's chain",
   paid_more_than_once: "more than one ReferralPaid event for one orderRef (the contract should make this impossible)",
