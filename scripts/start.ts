@@ -12,7 +12,7 @@ import { deployReferralRewards } from "./lib/deploy.ts";
 import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
 import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
 import { dataDir } from "./lib/paths.ts";
-import { loadConfig } from "../server/config.ts";
+import { LOCAL_PAYMENT_CREDENTIALS, loadConfig, type ServerConfig } from "../server/config.ts";
 import { type RunningServer, startServer } from "../server/server.ts";
 
 const network = process.env.NETWORK ?? LOCAL_NETWORK;
@@ -86,8 +86,21 @@ Refcodes is running
   operator          ${deployment.operator}
   admin             ${deployment.admin}
   deployment file   deployments/${network}.json
+  webhooks          ${server.url}/api/webhooks/wayforpay${paymentNote(serverConfig, "wayforpay")}
+                    ${server.url}/api/webhooks/stripe${paymentNote(serverConfig, "stripe")}
 Ctrl-C stops everything.`);
+
 } catch (error) {
   console.error(`npm start failed: ${(error as Error).message}`);
   await stop(1);
+}
+
+/** Whether a payment provider's webhook is live, and with the local test secret. */
+function paymentNote(config: ServerConfig, provider: "wayforpay" | "stripe"): string {
+  const local =
+    provider === "wayforpay"
+      ? config.wayforpay && config.wayforpay.secretKey === LOCAL_PAYMENT_CREDENTIALS.wayforpaySecretKey
+      : config.stripe && config.stripe.webhookSecret === LOCAL_PAYMENT_CREDENTIALS.stripeWebhookSecret;
+  if (!(provider === "wayforpay" ? config.wayforpay : config.stripe)) return "   (not configured)";
+  return local ? "   (local test secret, see README: Fiat payments)" : "";
 }

@@ -139,9 +139,17 @@ export function isKnownCurrency(code: string): boolean {
 
 /** Minor-unit digits of an ISO 4217 currency (USD 2, JPY 0, BHD 3), from the runtime's ICU data. */
 export function currencyExponent(currency: string): number {
-  if (!isKnownCurrency(currency)) throw new UnknownCurrencyError(currency);
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits!;
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    if (!isKnownCurrency(currency)) throw new UnknownCurrencyError(currency);
+    // An Intl.NumberFormat costs tens of microseconds: read each currency's digits once.
+    exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits!;
+    exponents.set(currency, exponent);
+  }
+  return exponent;
 }
+
+const exponents = new Map<string, number>();
 
 /** A price as `answer / 10^decimals` currency units per whole token. */
 export interface PriceQuote {
