@@ -8,12 +8,14 @@ import { authRoutes } from "./auth/routes.ts";
 import { purgeExpiredSessions } from "./auth/sessions.ts";
 import { creditRoutes } from "./credit/routes.ts";
 import type { AppDeps } from "./deps.ts";
+import { GroupCommitUnavailableError } from "./db/group-commit.ts";
 import { ApiError, notFound } from "./http/errors.ts";
 import { requestLogging } from "./http/logging.ts";
 import { createRouter } from "./http/openapi.ts";
 import { hostRoutes, orderRoutes } from "./orders/routes.ts";
 import { checkoutRoutes } from "./payments/checkout-routes.ts";
 import { paymentAdminRoutes } from "./payments/admin-routes.ts";
+import { createPaymentProcessor, type PaymentProcessor } from "./payments/process/process.ts";
 import { webhookRoutes } from "./payments/routes.ts";
 import { firstTouch } from "./refcodes/first-touch.ts";
 import { refcodeRoutes } from "./refcodes/routes.ts";
@@ -38,6 +40,8 @@ export interface ServerApp {
   codes: RefcodeCache;
   minter: MinterService;
   rewardSweep: RewardSweep;
+  /** The webhooks' group-committed payment processing. */
+  payments: PaymentProcessor;
   /** Flushes buffered work; call before closing the database. */
   close(): Promise<void>;
 }
@@ -48,6 +52,7 @@ export function createApp(deps: AppDeps): ServerApp {
   const beacon = createVisitBeacon(deps);
   const minter = createMinterService(deps);
   const rewardSweep = createRewardSweep(deps);
+  const payments = createPaymentProcessor(deps);
   const purgeFailed = (rows: string) => (error: unknown) => deps.logger.warn({ err: error }, `purging ${rows} failed`);
   const stopPurges = [
     schedulePurge(
@@ -99,7 +104,7 @@ export function createApp(deps: AppDeps): ServerApp {
   app.route("/api", minterRoutes(deps, minter));
   app.route("/api", reconcileRoutes(deps));
   app.route("/api", rewardTaskRoutes(deps, rewardSweep));
-  app.route("/api", webhookRoutes(deps));
+  app.route("/api", webhookRoutes(deps, payments));
   app.route("/api", paymentAdminRoutes(deps));
   app.route("/api", checkoutRoutes(deps));
   app.route("/api/v1", hostRoutes(deps));
@@ -126,6 +131,10 @@ export function createApp(deps: AppDeps): ServerApp {
     if (error instanceof ApiError) {
       return c.json({ error: error.code, message: error.message, requestId, details: error.details }, error.status);
     }
+    if (error instanceof GroupCommitUnavailableError) {
+      c.header("Retry-After", "1");
+      return c.json({ error: "unavailable", message: `not stored: ${error.message}; retry`, requestId }, 503);
+    }
     if (error instanceof HTTPException && error.status < 500) {
       const message = error.message || "bad request";
       const code = /json/i.test(message) ? "malformed_json" : "bad_request";
@@ -144,8 +153,10 @@ export function createApp(deps: AppDeps): ServerApp {
     codes,
     minter,
     rewardSweep,
+    payments,
     close: async () => {
       for (const stop of stopPurges) stop();
+      await payments.close();
       await rewardSweep.close();
       await minter.close();
       await beacon.close();

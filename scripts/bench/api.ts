@@ -1,6 +1,6 @@
 // `npm run bench:api`: the visit beacon under load, against the original design's
 // read-modify-write counter, on this machine. A fresh embedded PostgreSQL and anvil each run; the
-// server runs in its own process (scripts/bench/api-server.ts), autocannon in this one.
+// server runs in its own process (scripts/bench/server.ts), autocannon in this one.
 //
 // Load: BENCH_API_CONNECTIONS keep-alive connections (default 100), one request at a time each
 // (no pipelining: browsers do not pipeline, and it keeps the accounting exact). Every request is
@@ -13,12 +13,10 @@
 //
 // Writes bench/results/api.json (or $BENCH_RESULTS_DIR/api.json). BENCH_API_WORKERS=n runs the
 // server as n cluster workers; BENCH_API_PROFILE=<dir> writes the server's CPU profile there.
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import { writeDeployment } from "../../deployments/load.ts";
 import { loadConfig } from "../../server/config.ts";
@@ -26,9 +24,8 @@ import { openDatabase, runMigrations } from "../../server/db/client.ts";
 import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { refcodes, users, wallets } from "../../server/db/schema.ts";
 import { utcDayNumber, utcDayString, VISITOR_COOKIE } from "../../server/visits/visitor.ts";
-import { rootDir } from "../lib/paths.ts";
 import { BASELINE_PATH, BASELINE_TABLE_SQL } from "./api-baseline.ts";
-import { machine, runBench, startMintChain, writeResults } from "./common.ts";
+import { cpuSeconds, machine, runBench, startMintChain, startServerProcess, writeResults } from "./common.ts";
 
 const env = process.env;
 const seconds = Number(env.BENCH_API_SECONDS ?? 10);
@@ -143,58 +140,6 @@ async function load(
   } satisfies LoadResult;
 }
 
-/** CPU seconds (user + system) of each process tree, from /proc; undefined off Linux. */
-function cpuSeconds(roots: number[]): number[] | undefined {
-  const stats = new Map<number, { parent: number; seconds: number }>();
-  try {
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        // after the ")" ending the command name: state, ppid, ... utime (12th), stime (13th)
-        const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
-        stats.set(Number(entry), {
-          parent: Number(fields[1]),
-          seconds: (Number(fields[11]) + Number(fields[12])) / 100,
-        });
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  } catch {
-    return undefined;
-  }
-  const inTree = (pid: number, root: number): boolean => {
-    for (let at: number | undefined = pid; at !== undefined && at > 1; at = stats.get(at)?.parent) {
-      if (at === root) return true;
-    }
-    return false;
-  };
-  return roots.map((root) =>
-    [...stats].reduce((sum, [pid, { seconds }]) => sum + (inTree(pid, root) ? seconds : 0), 0),
-  );
-}
-
-async function startServerProcess(
-  serverEnv: NodeJS.ProcessEnv,
-  profileDir?: string,
-): Promise<{ url: string; child: ChildProcess }> {
-  const args = [
-    ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
-    join(rootDir, "scripts/bench/api-server.ts"),
-  ];
-  const child = spawn(process.execPath, args, { env: serverEnv, stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the bench server exited (${code}) before listening`)));
-    lines.on("line", (line) => {
-      if (line.startsWith("READY ")) resolve(line.slice(6));
-      else if (env.BENCH_API_VERBOSE) console.log(`[server] ${line}`);
-    });
-  });
-  lines.on("line", () => {}); // keep draining the server's log
-  return { url, child };
-}
-
 await runBench(async (cleanup) => {
   const workDir = mkdtempSync(join(tmpdir(), "refcodes-bench-api-"));
   cleanup.defer(() => rmSync(workDir, { recursive: true, force: true }));
@@ -233,10 +178,14 @@ await runBench(async (cleanup) => {
     PUBLIC_URL: "http://localhost:8787",
     LOG_LEVEL: logLevel,
     BENCH_DEPLOYMENT_DIR: workDir,
-    BENCH_API_WORKERS: String(workers),
+    BENCH_SERVER_WORKERS: String(workers),
+    BENCH_SERVER_BASELINE: "1",
   };
   const serverConfig = loadConfig(serverEnv);
-  const server = await startServerProcess(serverEnv, env.BENCH_API_PROFILE);
+  const server = await startServerProcess(serverEnv, {
+    profileDir: env.BENCH_API_PROFILE,
+    verbose: Boolean(env.BENCH_API_VERBOSE),
+  });
   const postmasterPid = Number(readFileSync(join(postgresDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
   cleanup.defer(async () => {
     server.child.kill("SIGTERM");

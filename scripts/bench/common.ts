@@ -1,8 +1,10 @@
 // What the benchmarks (gas.ts, api.ts, mint.ts) share: the run with its cleanup, the chain they
 // measure on, the payouts they make, and where and how their results are written.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { type Address, getAddress, keccak256, toHex } from "viem";
 import type { Deployment } from "../../deployments/schema.ts";
 import { type Anvil, startAnvil } from "../lib/anvil.ts";
@@ -103,4 +105,57 @@ export function writeResults(file: string, results: unknown): void {
   const dir = process.env.BENCH_RESULTS_DIR ?? join(rootDir, "bench", "results");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, file), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+/** CPU seconds (user + system) of each process tree, from /proc; undefined off Linux. */
+export function cpuSeconds(roots: number[]): number[] | undefined {
+  const stats = new Map<number, { parent: number; seconds: number }>();
+  try {
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // after the ")" ending the command name: state, ppid, ... utime (12th), stime (13th)
+        const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
+        stats.set(Number(entry), {
+          parent: Number(fields[1]),
+          seconds: (Number(fields[11]) + Number(fields[12])) / 100,
+        });
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  const inTree = (pid: number, root: number): boolean => {
+    for (let at: number | undefined = pid; at !== undefined && at > 1; at = stats.get(at)?.parent) {
+      if (at === root) return true;
+    }
+    return false;
+  };
+  return roots.map((root) =>
+    [...stats].reduce((sum, [pid, { seconds }]) => sum + (inTree(pid, root) ? seconds : 0), 0),
+  );
+}
+
+/** Starts scripts/bench/server.ts with `serverEnv` and waits for its `READY <url>` line. */
+export async function startServerProcess(
+  serverEnv: NodeJS.ProcessEnv,
+  options: { profileDir?: string | undefined; verbose?: boolean } = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const args = [
+    ...(options.profileDir ? ["--cpu-prof", "--cpu-prof-dir", options.profileDir] : []),
+    join(rootDir, "scripts/bench/server.ts"),
+  ];
+  const child = spawn(process.execPath, args, { env: serverEnv, stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the bench server exited (${code}) before listening`)));
+    lines.on("line", (line) => {
+      if (line.startsWith("READY ")) resolve(line.slice(6));
+      else if (options.verbose) console.log(`[server] ${line}`);
+    });
+  });
+  lines.on("line", () => {}); // keep draining the server's log
+  return { url, child };
 }

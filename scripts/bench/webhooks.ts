@@ -1,6 +1,6 @@
 // `npm run bench:webhooks`: signed fiat payment webhooks under load, on this machine. A fresh
 // embedded PostgreSQL (default settings: synchronous_commit on, so every 200 is a durable commit)
-// and anvil each run; the server runs in its own process (scripts/bench/webhooks-server.ts),
+// and anvil each run; the server runs in its own process (scripts/bench/server.ts),
 // autocannon in this one.
 //
 // Data (inserted directly, not timed): BENCH_WEBHOOKS_REFERRERS referrers (user, wallet, code),
@@ -30,12 +30,10 @@
 // Writes bench/results/webhooks.json (or $BENCH_RESULTS_DIR/webhooks.json). BENCH_WEBHOOKS_WORKERS=n
 // runs the server as n cluster workers; BENCH_WEBHOOKS_PROFILE=<dir> writes the server's CPU
 // profile there; BENCH_WEBHOOKS_DB_POOL_MAX sets the server's DB_POOL_MAX.
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import { writeDeployment } from "../../deployments/load.ts";
 import { LOCAL_PAYMENT_CREDENTIALS, loadConfig } from "../../server/config.ts";
@@ -48,8 +46,15 @@ import {
   stripeEvent,
   wayforpayCallback,
 } from "../../server/test/payment-fixtures.ts";
-import { rootDir } from "../lib/paths.ts";
-import { hashedReferrers, machine, runBench, startMintChain, writeResults } from "./common.ts";
+import {
+  cpuSeconds,
+  hashedReferrers,
+  machine,
+  runBench,
+  startMintChain,
+  startServerProcess,
+  writeResults,
+} from "./common.ts";
 
 const env = process.env;
 const orderCount = Number(env.BENCH_WEBHOOKS_ORDERS ?? 10_000);
@@ -413,58 +418,6 @@ function checkAnswers(phase: Phase, run: LoadResult): string[] {
   return problems;
 }
 
-/** CPU seconds (user + system) of each process tree, from /proc; undefined off Linux. */
-function cpuSeconds(roots: number[]): number[] | undefined {
-  const stats = new Map<number, { parent: number; seconds: number }>();
-  try {
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        // after the ")" ending the command name: state, ppid, ... utime (12th), stime (13th)
-        const fields = readFileSync(`/proc/${entry}/stat`, "utf8").split(") ")[1]!.split(" ");
-        stats.set(Number(entry), {
-          parent: Number(fields[1]),
-          seconds: (Number(fields[11]) + Number(fields[12])) / 100,
-        });
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  } catch {
-    return undefined;
-  }
-  const inTree = (pid: number, root: number): boolean => {
-    for (let at: number | undefined = pid; at !== undefined && at > 1; at = stats.get(at)?.parent) {
-      if (at === root) return true;
-    }
-    return false;
-  };
-  return roots.map((root) =>
-    [...stats].reduce((sum, [pid, { seconds }]) => sum + (inTree(pid, root) ? seconds : 0), 0),
-  );
-}
-
-async function startServerProcess(
-  serverEnv: NodeJS.ProcessEnv,
-  profileDir?: string,
-): Promise<{ url: string; child: ChildProcess }> {
-  const args = [
-    ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
-    join(rootDir, "scripts/bench/webhooks-server.ts"),
-  ];
-  const child = spawn(process.execPath, args, { env: serverEnv, stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the bench server exited (${code}) before listening`)));
-    lines.on("line", (line) => {
-      if (line.startsWith("READY ")) resolve(line.slice(6));
-      else if (env.BENCH_WEBHOOKS_VERBOSE) console.log(`[server] ${line}`);
-    });
-  });
-  lines.on("line", () => {}); // keep draining the server's log
-  return { url, child };
-}
-
 await runBench(async (cleanup) => {
   const wallStarted = performance.now();
   const workDir = mkdtempSync(join(tmpdir(), "refcodes-bench-webhooks-"));
@@ -552,11 +505,14 @@ await runBench(async (cleanup) => {
     MINT_INTERVAL_SECONDS: "0",
     REWARD_SWEEP_INTERVAL_SECONDS: "0",
     BENCH_DEPLOYMENT_DIR: workDir,
-    BENCH_WEBHOOKS_WORKERS: String(workers),
+    BENCH_SERVER_WORKERS: String(workers),
     ...(env.BENCH_WEBHOOKS_DB_POOL_MAX ? { DB_POOL_MAX: env.BENCH_WEBHOOKS_DB_POOL_MAX } : {}),
   };
   const serverConfig = loadConfig(serverEnv);
-  const server = await startServerProcess(serverEnv, env.BENCH_WEBHOOKS_PROFILE);
+  const server = await startServerProcess(serverEnv, {
+    profileDir: env.BENCH_WEBHOOKS_PROFILE,
+    verbose: Boolean(env.BENCH_WEBHOOKS_VERBOSE),
+  });
   const postmasterPid = Number(readFileSync(join(postgresDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
   cleanup.defer(async () => {
     server.child.kill("SIGTERM");
@@ -593,6 +549,19 @@ await runBench(async (cleanup) => {
   const cpuBefore = cpuSeconds(trees);
   const ownBefore = process.cpuUsage();
   const run = await load(server.url, phase);
+  // The provider is answered once the payment is durable; rewards follow in the background.
+  // The run is over when every reward task is decided: how long that took after the last answer
+  // is reported, and the CPU it cost is counted.
+  const lastAnswer = performance.now();
+  const pendingTasks = () =>
+    scalar(
+      "select count(*)::int8 as n from reward_tasks where starts_with(order_reference, $1) and state = 'pending'",
+      [phase.prefix],
+    );
+  while ((await pendingTasks()) > 0 && performance.now() - lastAnswer < 60_000) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const rewardLagMs = Math.round(performance.now() - lastAnswer);
   const own = process.cpuUsage(ownBefore);
   const cpuAfter = cpuSeconds(trees);
   await new Promise((resolve) => setTimeout(resolve, 1_200));
@@ -696,6 +665,7 @@ await runBench(async (cleanup) => {
       errors: run.errors,
       timeouts: run.timeouts,
       cpu_us_per_delivery: cpu,
+      rewards_decided_ms_after_last_answer: rewardLagMs,
       postgres_per_delivery: Number.isFinite(pgAfter.commits - pgBefore.commits)
         ? {
             commits: Number(((pgAfter.commits - pgBefore.commits) / run.answered).toFixed(2)),

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { creditBalances, creditEntries, orders, users } from "../db/schema.ts";
-import { enqueueRewardTask, runRewardTask } from "../rewards/tasks/tasks.ts";
+import { enqueueRewardTasks, runRewardTask } from "../rewards/tasks/tasks.ts";
 import { ApiError, conflict, notFound } from "../http/errors.ts";
 import type { OrderRow, RewardHook } from "../rewards/hook.ts";
 import type { Logger } from "pino";
@@ -102,7 +102,7 @@ export async function payWithCredit(
       .set({ status: "paid", rail: "crypto", paidAt: new Date() })
       .where(eq(orders.id, current.id))
       .returning();
-    await enqueueRewardTask(tx, current.orderReference);
+    await enqueueRewardTasks(tx, [current.orderReference]);
     return paid!;
   });
   // A failure here never undoes the payment: the task records it and the sweep retries.

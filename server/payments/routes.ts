@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { AppDeps } from "../deps.ts";
 import { createRouter, errorResponse } from "../http/openapi.ts";
+import type { PaymentProcessor } from "./process/process.ts";
 import { stripeWebhook } from "./stripe/webhook.ts";
 import { wayforpayWebhook } from "./wayforpay/webhook.ts";
 
@@ -9,7 +10,7 @@ const rawBody = (description: string) => ({
   required: true,
 });
 
-export function webhookRoutes(deps: AppDeps) {
+export function webhookRoutes(deps: AppDeps, payments: PaymentProcessor) {
   const router = createRouter();
 
   router.openapi(
@@ -41,7 +42,7 @@ export function webhookRoutes(deps: AppDeps) {
         503: errorResponse("WayForPay is not configured"),
       },
     }),
-    (c) => wayforpayWebhook(deps, c) as never,
+    (c) => wayforpayWebhook(deps, payments, c) as never,
   );
 
   router.openapi(
@@ -71,7 +72,7 @@ export function webhookRoutes(deps: AppDeps) {
         503: errorResponse("Stripe is not configured"),
       },
     }),
-    (c) => stripeWebhook(deps, c) as never,
+    (c) => stripeWebhook(deps, payments, c) as never,
   );
 
   return router;

@@ -87,7 +87,9 @@ describe("WayForPay webhook", () => {
   });
 
   it("refuses a malformed body with 400 naming the field", async () => {
-    const response = await world.stack.client().request("POST", "/api/webhooks/wayforpay", { body: '{"merchantAccount":1}' });
+    const response = await world.stack
+      .client()
+      .request("POST", "/api/webhooks/wayforpay", { body: '{"merchantAccount":1}' });
     assert.equal(response.status, 400);
     assert.match(response.body.message, /merchantAccount/);
   });
@@ -96,7 +98,11 @@ describe("WayForPay webhook", () => {
     const buyer = await world.referredBuyer();
     const ref = await buyer.order(10_000);
     assert.equal((await world.wayforpay({ orderReference: ref, amount: "10.00" })).status, 200);
-    assert.equal((await world.wayforpay({ orderReference: ref, amount: "100.00", currency: "EUR", processingDate: 1_763_000_001 })).status, 200);
+    assert.equal(
+      (await world.wayforpay({ orderReference: ref, amount: "100.00", currency: "EUR", processingDate: 1_763_000_001 }))
+        .status,
+      200,
+    );
     assert.equal((await world.order(ref)).status, "pending");
     assert.equal(await world.reward(ref), undefined);
     const deliveries = await world.deliveries(ref);
@@ -140,7 +146,10 @@ describe("WayForPay webhook", () => {
     const buyer = await world.referredBuyer();
     const ref = await buyer.order(10_000);
     assert.equal((await world.wayforpay({ orderReference: ref, transactionStatus: "InProcessing" })).status, 200);
-    assert.equal((await world.wayforpay({ orderReference: ref, transactionStatus: "Declined", reasonCode: 1101 })).status, 200);
+    assert.equal(
+      (await world.wayforpay({ orderReference: ref, transactionStatus: "Declined", reasonCode: 1101 })).status,
+      200,
+    );
     assert.equal((await world.order(ref)).status, "pending");
     assert.deepEqual(
       (await world.deliveries(ref)).map((row) => [row.kind, row.outcome]),
@@ -217,7 +226,9 @@ describe("Stripe webhook", () => {
   it("refuses a bad signature with 400 and stores it", async () => {
     const buyer = await world.referredBuyer();
     const ref = await buyer.order(10_000);
-    const response = await world.stripe(intentSucceeded(ref, 10_000, "pi_forged"), { secret: "whsec_not_the_endpoint" });
+    const response = await world.stripe(intentSucceeded(ref, 10_000, "pi_forged"), {
+      secret: "whsec_not_the_endpoint",
+    });
     assert.equal(response.status, 400);
     assert.equal(response.body.details.reason, "bad_signature");
     assert.equal((await world.order(ref)).status, "pending");
@@ -248,7 +259,11 @@ describe("Stripe webhook", () => {
   });
 
   it("acknowledges an authentic but unusable event and keeps it for review", async () => {
-    const event = stripeEvent("payment_intent.succeeded", { id: "pi_broken", object: "payment_intent", currency: "usd" });
+    const event = stripeEvent("payment_intent.succeeded", {
+      id: "pi_broken",
+      object: "payment_intent",
+      currency: "usd",
+    });
     const response = await world.stripe(event);
     assert.equal(response.status, 200);
     assert.equal(response.body.outcome, "invalid_payload");

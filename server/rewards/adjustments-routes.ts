@@ -28,9 +28,7 @@ const Adjustment = z
   .openapi("RewardAdjustment");
 
 const Owed = z.object({ token: z.string(), chainId: z.number().int(), outstanding: z.string() });
-const AdjustmentList = z
-  .object({ adjustments: z.array(Adjustment), owed: z.array(Owed) })
-  .openapi("RewardAdjustments");
+const AdjustmentList = z.object({ adjustments: z.array(Adjustment), owed: z.array(Owed) }).openapi("RewardAdjustments");
 
 const Query = z.object({
   kind: z.enum(rewardAdjustmentKinds).optional(),

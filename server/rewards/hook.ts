@@ -14,4 +14,6 @@ export interface RewardHook {
   onOrderPaid(order: OrderRow): Promise<RewardOutcome>;
   /** The same, for a membership order. */
   onMembershipPaid(user: UserRow, order: OrderRow): Promise<RewardOutcome>;
+  /** Optional: many paid orders (store and membership) at once, one outcome per order, in order. */
+  onOrdersPaid?(orders: readonly OrderRow[]): Promise<RewardOutcome[]>;
 }

@@ -74,7 +74,11 @@ export function stripeDelivery(event: Json, options: { timestamp?: number; secre
 let eventCounter = 0;
 
 /** A Stripe event envelope around `object`. */
-export function stripeEvent(type: string, object: Json, options: { id?: string; previousAttributes?: Json } = {}): Json {
+export function stripeEvent(
+  type: string,
+  object: Json,
+  options: { id?: string; previousAttributes?: Json } = {},
+): Json {
   const data: Json = { object };
   if (options.previousAttributes) data.previous_attributes = options.previousAttributes;
   return {

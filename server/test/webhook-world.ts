@@ -15,7 +15,12 @@ import {
 } from "../db/schema.ts";
 import { insertCode } from "./fixtures.ts";
 import { newAccount, signIn, startTestStack, type TestClient, type TestStack } from "./harness.ts";
-import { acceptanceSignature, stripeDelivery, wayforpayCallback, type WayForPayCallbackInput } from "./payment-fixtures.ts";
+import {
+  acceptanceSignature,
+  stripeDelivery,
+  wayforpayCallback,
+  type WayForPayCallbackInput,
+} from "./payment-fixtures.ts";
 
 /** 1 token = 2.50 USD: a reward of 10.00 USD is exactly 4 tokens. */
 export const USD_PRICE = { answer: 250_000_000n, decimals: 8 };
@@ -25,8 +30,13 @@ export interface WebhookWorld {
   admin: TestClient;
   /** A referrer's code and a buyer who arrived through it; `orderOf` creates their orders. */
   referredBuyer(options?: { referrer?: ReturnType<typeof newAccount>; code?: string }): Promise<Buyer>;
-  wayforpay(input: Partial<WayForPayCallbackInput> & { orderReference: string }): Promise<{ status: number; body: any }>;
-  stripe(event: Record<string, unknown>, options?: { timestamp?: number; secret?: string }): Promise<{ status: number; body: any }>;
+  wayforpay(
+    input: Partial<WayForPayCallbackInput> & { orderReference: string },
+  ): Promise<{ status: number; body: any }>;
+  stripe(
+    event: Record<string, unknown>,
+    options?: { timestamp?: number; secret?: string },
+  ): Promise<{ status: number; body: any }>;
   order(orderReference: string): Promise<typeof orders.$inferSelect>;
   reward(orderReference: string): Promise<typeof rewards.$inferSelect | undefined>;
   task(orderReference: string): Promise<typeof rewardTasks.$inferSelect | undefined>;
@@ -81,6 +91,7 @@ export async function startWebhookWorld(env: Record<string, string> = {}): Promi
         body,
         headers: { "content-type": "application/x-www-form-urlencoded" },
       });
+      await stack.server.app.payments.idle(); // the reward step runs after the answer
       if (response.status === 200) {
         // Every 200 carries the signed acceptance WayForPay expects.
         assert.equal(response.body.orderReference, input.orderReference);
@@ -91,10 +102,12 @@ export async function startWebhookWorld(env: Record<string, string> = {}): Promi
     },
     async stripe(event, options) {
       const { body, header } = stripeDelivery(event, options);
-      return stack.client().request("POST", "/api/webhooks/stripe", {
+      const response = await stack.client().request("POST", "/api/webhooks/stripe", {
         body,
         headers: { "content-type": "application/json", "stripe-signature": header },
       });
+      await stack.server.app.payments.idle(); // the reward step runs after the answer
+      return response;
     },
     async order(orderReference) {
       const [row] = await db.select().from(orders).where(eq(orders.orderReference, orderReference));
@@ -114,7 +127,11 @@ export async function startWebhookWorld(env: Record<string, string> = {}): Promi
         .where(eq(paymentTransactions.orderReference, orderReference))
         .orderBy(asc(paymentTransactions.id)),
     adjustments: (rewardId) =>
-      db.select().from(rewardAdjustments).where(eq(rewardAdjustments.rewardId, rewardId)).orderBy(asc(rewardAdjustments.id)),
+      db
+        .select()
+        .from(rewardAdjustments)
+        .where(eq(rewardAdjustments.rewardId, rewardId))
+        .orderBy(asc(rewardAdjustments.id)),
     stop: () => stack.stop(),
   };
 }

@@ -1,27 +1,19 @@
-// A `paid` event: the order becomes paid exactly once, when it is pending and the money matches.
-import { and, asc, eq } from "drizzle-orm";
-import type { Tx } from "../../db/client.ts";
-import { orders, paymentTransactions } from "../../db/schema.ts";
-import { enqueueRewardTask } from "../../rewards/tasks/tasks.ts";
+// A `paid` event against the order as it stands: the order becomes paid exactly once, when it is
+// pending and the money matches. Pure: the batch writes what this decides.
+import type { OrderRow } from "../../rewards/hook.ts";
 import type { PaymentEvent } from "../event.ts";
 import { formatMoney, type Handled } from "./outcome.ts";
-import { applyRefund } from "./refund.ts";
 
-export async function handlePaid(tx: Tx, event: PaymentEvent, transactionId: number): Promise<Handled> {
+export function decidePaid(order: OrderRow | undefined, event: PaymentEvent): Handled {
   if (event.orderReference === null) {
     return { outcome: "unknown_order", detail: "the event names no order", needsReview: true };
   }
-  const [order] = await tx
-    .select()
-    .from(orders)
-    .where(eq(orders.orderReference, event.orderReference))
-    .for("update");
   if (!order) {
     return { outcome: "unknown_order", detail: `no order ${event.orderReference}`, needsReview: true };
   }
   const paid = event.amountMinor === null ? "an unknown amount" : formatMoney(event.amountMinor, event.currency);
-  const expected = formatMoney(BigInt(order.amountMinor), order.currency);
   if (event.currency !== order.currency || event.amountMinor !== BigInt(order.amountMinor)) {
+    const expected = formatMoney(BigInt(order.amountMinor), order.currency);
     return {
       outcome: "amount_mismatch",
       detail: `paid ${paid}, but order ${order.orderReference} is ${expected}: not marked paid`,
@@ -46,52 +38,9 @@ export async function handlePaid(tx: Tx, event: PaymentEvent, transactionId: num
       needsReview: true,
     };
   }
-  await tx
-    .update(orders)
-    .set({ status: "paid", rail: "fiat", paidAt: event.occurredAt ?? new Date(), paymentProvider: event.provider })
-    .where(eq(orders.id, order.id));
-  await enqueueRewardTask(tx, order.orderReference);
-
-  // Refunds that arrived before this payment were kept; they apply now, oldest first.
-  const deferred = await tx
-    .select()
-    .from(paymentTransactions)
-    .where(
-      and(
-        eq(paymentTransactions.orderReference, order.orderReference),
-        eq(paymentTransactions.provider, event.provider),
-        eq(paymentTransactions.outcome, "refund_deferred"),
-      ),
-    )
-    .orderBy(asc(paymentTransactions.id))
-    .for("update");
-  for (const refund of deferred) {
-    const applied = await applyRefund(tx, {
-      orderReference: order.orderReference,
-      provider: refund.provider,
-      kind: refund.kind === "chargeback" ? "chargeback" : "refunded",
-      amountMinor: refund.amountMinor === null ? null : BigInt(refund.amountMinor),
-      currency: refund.currency,
-      refundedTotalMinor: null,
-      providerStatus: refund.providerStatus ?? "",
-      transactionId: refund.id,
-    });
-    await tx
-      .update(paymentTransactions)
-      .set({
-        outcome: applied.outcome,
-        detail: `${applied.detail} (kept until the payment arrived in delivery #${transactionId})`,
-        needsReview: applied.needsReview,
-        processedAt: new Date(),
-      })
-      .where(eq(paymentTransactions.id, refund.id));
-  }
   return {
     outcome: "order_paid",
-    detail:
-      deferred.length > 0
-        ? `order ${order.orderReference} paid ${paid}; ${deferred.length} earlier refund(s) applied`
-        : `order ${order.orderReference} paid ${paid}`,
+    detail: `order ${order.orderReference} paid ${paid}`,
     needsReview: false,
     paidOrderReference: order.orderReference,
   };

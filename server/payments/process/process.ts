@@ -1,17 +1,15 @@
-// The one processing path of both providers' webhooks: store the delivery, act on it in the same
-// transaction (so a duplicate, even a concurrent one, finds the first one's row and does nothing),
-// then decide the reward of a newly paid order after the commit, where no failure can reach the
-// provider's response.
-import { eq } from "drizzle-orm";
+// The one processing path of both providers' webhooks. Verified deliveries are group-committed
+// (batch.ts): each waits for the commit of the batch holding it, so an answer always means stored
+// and acted on. The reward step runs after that commit, where no failure can reach the provider.
 import type { Logger } from "pino";
-import type { Db, Tx } from "../../db/client.ts";
+import type { Db } from "../../db/client.ts";
+import { createGroupCommit } from "../../db/group-commit.ts";
 import { paymentTransactions } from "../../db/schema.ts";
-import type { RewardHook } from "../../rewards/hook.ts";
-import { runRewardTask } from "../../rewards/tasks/tasks.ts";
+import type { OrderRow, RewardHook } from "../../rewards/hook.ts";
+import { runRewardTasks } from "../../rewards/tasks/tasks.ts";
 import type { PaymentEvent, PaymentProvider } from "../event.ts";
-import type { Handled, PaymentOutcome } from "./outcome.ts";
-import { handlePaid } from "./paid.ts";
-import { applyRefund, refundOrderReference } from "./refund.ts";
+import { type WrittenBatch, writeBatch } from "./batch.ts";
+import type { PaymentOutcome } from "./outcome.ts";
 
 export interface PaymentDeps {
   db: Db;
@@ -37,92 +35,97 @@ export interface ProcessResult {
   detail: string | null;
 }
 
-export async function processPayment(deps: PaymentDeps, delivery: VerifiedDelivery): Promise<ProcessResult> {
-  const { event } = delivery;
-  const ids = { paymentId: delivery.paymentId ?? null, chargeId: delivery.chargeId ?? null };
-  const result = await deps.db.transaction(async (tx) => {
-    const orderReference =
-      event.kind === "refunded" || event.kind === "chargeback"
-        ? await refundOrderReference(tx, event, ids)
-        : event.orderReference;
-    const [row] = await tx
-      .insert(paymentTransactions)
-      .values({
-        provider: event.provider,
-        providerEventId: event.providerEventId,
-        kind: event.kind,
-        providerStatus: event.providerStatus,
-        orderReference,
-        amountMinor: event.amountMinor === null ? null : Number(event.amountMinor),
-        currency: event.currency,
-        ...ids,
-        payload: delivery.payload,
-        signatureValid: true,
-        outcome: "recorded",
-      })
-      .onConflictDoNothing({ target: [paymentTransactions.provider, paymentTransactions.providerEventId] })
-      .returning({ id: paymentTransactions.id });
-    if (!row) return { duplicate: true, transactionId: null, handled: undefined };
+export interface PaymentProcessor {
+  /** Resolves once the delivery is stored and acted on (committed); the reward step follows. */
+  process(delivery: VerifiedDelivery): Promise<ProcessResult>;
+  /** Resolves when the reward steps of every delivery answered so far have finished. */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
 
-    const handled = await handle(tx, event, orderReference, row.id, delivery.refundedTotalMinor ?? null);
-    await tx
-      .update(paymentTransactions)
-      .set({
-        outcome: handled.outcome,
-        detail: handled.detail,
-        needsReview: handled.needsReview,
-        processedAt: handled.processed === false ? null : new Date(),
-      })
-      .where(eq(paymentTransactions.id, row.id));
-    return { duplicate: false, transactionId: row.id, handled };
+type Settled = { ok: true; result: ProcessResult } | { ok: false; error: unknown };
+
+/** Deliveries arriving within `flushMs` of each other share one transaction (at most `maxBatch`). */
+export function createPaymentProcessor(
+  deps: PaymentDeps,
+  options: { flushMs?: number; maxBatch?: number; maxInFlight?: number } = {},
+): PaymentProcessor {
+  // The reward step of a batch runs after its commit, outside the batch's flight: the provider is
+  // answered as soon as the payment is durable. Its task rows make it crash-safe (the sweep).
+  const rewardSteps = new Set<Promise<void>>();
+  const afterCommit = (paidOrders: OrderRow[]) => {
+    if (paidOrders.length === 0) return;
+    const step = runRewardTasks(deps, paidOrders).finally(() => rewardSteps.delete(step));
+    rewardSteps.add(step);
+  };
+  const group = createGroupCommit<VerifiedDelivery, Settled>({
+    flushMs: options.flushMs ?? 2,
+    maxBatch: options.maxBatch ?? 100,
+    maxInFlight: options.maxInFlight ?? 4,
+    flush: (deliveries) => processBatch(deps, deliveries, afterCommit),
   });
-  const { handled } = result;
-  if (handled?.needsReview) {
-    deps.logger.warn(
-      { provider: event.provider, eventId: event.providerEventId, outcome: handled.outcome, detail: handled.detail },
-      "payment needs review",
-    );
-  }
-  if (handled?.paidOrderReference) await runRewardTask(deps, handled.paidOrderReference);
+  const idle = async () => {
+    while (rewardSteps.size > 0) await Promise.allSettled([...rewardSteps]);
+  };
   return {
-    duplicate: result.duplicate,
-    transactionId: result.transactionId,
-    outcome: handled?.outcome ?? null,
-    detail: handled?.detail ?? null,
+    async process(delivery) {
+      const settled = await group.submit(delivery);
+      if (!settled.ok) throw settled.error;
+      return settled.result;
+    },
+    idle,
+    async close() {
+      await group.close();
+      await idle();
+    },
   };
 }
 
-async function handle(
-  tx: Tx,
-  event: PaymentEvent,
-  orderReference: string | null,
-  transactionId: number,
-  refundedTotalMinor: bigint | null,
-): Promise<Handled> {
-  switch (event.kind) {
-    case "paid":
-      return handlePaid(tx, event, transactionId);
-    case "refunded":
-    case "chargeback":
-      if (orderReference === null) {
-        return { outcome: "unknown_order", detail: `the ${event.kind} names no order we know`, needsReview: true };
-      }
-      return applyRefund(tx, {
-        orderReference,
+async function processBatch(
+  deps: PaymentDeps,
+  deliveries: VerifiedDelivery[],
+  afterCommit: (paidOrders: OrderRow[]) => void,
+): Promise<Settled[]> {
+  let written: WrittenBatch;
+  try {
+    written = await retryOnDeadlock(() => deps.db.transaction((tx) => writeBatch(tx, deliveries)));
+  } catch (error) {
+    if (deliveries.length === 1) return [{ ok: false, error }];
+    // One delivery the database refuses must not fail its neighbours: each again on its own.
+    deps.logger.warn({ err: error, deliveries: deliveries.length }, "payment batch failed; processing each alone");
+    const alone: Settled[] = [];
+    for (const delivery of deliveries) alone.push(...(await processBatch(deps, [delivery], afterCommit)));
+    return alone;
+  }
+  for (const item of written.flagged) {
+    const { event } = item.delivery;
+    deps.logger.warn(
+      {
         provider: event.provider,
-        kind: event.kind,
-        amountMinor: event.amountMinor,
-        currency: event.currency,
-        refundedTotalMinor,
-        providerStatus: event.providerStatus,
-        transactionId,
-      });
-    case "declined":
-    case "expired":
-    case "pending":
-      return { outcome: "recorded", detail: `${event.providerStatus}: nothing to do`, needsReview: false };
-    case "ignored":
-      return { outcome: "ignored", detail: `${event.providerStatus} is not acted on`, needsReview: false };
+        eventId: event.providerEventId,
+        outcome: item.handled?.outcome,
+        detail: item.handled?.detail,
+      },
+      "payment needs review",
+    );
+  }
+  afterCommit(written.paidOrders);
+  return written.results.map((result) => ({ ok: true, result }));
+}
+
+const DEADLOCK = "40P01";
+
+/** Batches lock in key order, but a deadlock detected by Postgres is retried, not reported. */
+async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code =
+        (error as { code?: string; cause?: { code?: string } }).code ??
+        (error as { cause?: { code?: string } }).cause?.code;
+      if (code !== DEADLOCK || attempt >= attempts) throw error;
+    }
   }
 }
 

@@ -49,11 +49,7 @@ export async function refundOrderReference(
 
 export async function applyRefund(tx: Tx, input: RefundInput): Promise<Handled> {
   const what = input.kind === "chargeback" ? "chargeback" : "refund";
-  const [order] = await tx
-    .select()
-    .from(orders)
-    .where(eq(orders.orderReference, input.orderReference))
-    .for("update");
+  const [order] = await tx.select().from(orders).where(eq(orders.orderReference, input.orderReference)).for("update");
   if (!order) {
     return {
       outcome: "refund_deferred",
@@ -87,13 +83,21 @@ export async function applyRefund(tx: Tx, input: RefundInput): Promise<Handled> 
   const total = BigInt(order.amountMinor);
   const before = BigInt(order.refundedMinor);
   if (before >= total) {
-    return { outcome: "already_refunded", detail: `order ${order.orderReference} is refunded in full`, needsReview: false };
+    return {
+      outcome: "already_refunded",
+      detail: `order ${order.orderReference} is refunded in full`,
+      needsReview: false,
+    };
   }
   const asked =
     input.amountMinor ??
     (input.refundedTotalMinor !== null ? maxOf(input.refundedTotalMinor - before, 0n) : total - before);
   if (asked === 0n) {
-    return { outcome: "already_refunded", detail: `this ${what} adds nothing to what was refunded`, needsReview: false };
+    return {
+      outcome: "already_refunded",
+      detail: `this ${what} adds nothing to what was refunded`,
+      needsReview: false,
+    };
   }
   const after = before + asked > total ? total : before + asked;
   await tx

@@ -5,12 +5,12 @@ import type { Context } from "hono";
 import type { AppDeps } from "../../deps.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { ApiError } from "../../http/errors.ts";
-import { processPayment, recordRejected } from "../process/process.ts";
+import { type PaymentProcessor, recordRejected } from "../process/process.ts";
 import { StripePayloadError, StripeSignatureError } from "./errors.ts";
 import { toPaymentEvent } from "./events.ts";
 import { verifyStripeWebhook } from "./verify.ts";
 
-export async function stripeWebhook(deps: AppDeps, c: Context<AppEnv>): Promise<Response> {
+export async function stripeWebhook(deps: AppDeps, payments: PaymentProcessor, c: Context<AppEnv>): Promise<Response> {
   const settings = deps.config.stripe;
   if (!settings) {
     throw new ApiError(503, "provider_not_configured", "Stripe is not configured: set STRIPE_WEBHOOK_SECRET");
@@ -54,10 +54,11 @@ export async function stripeWebhook(deps: AppDeps, c: Context<AppEnv>): Promise<
   try {
     event = toPaymentEvent(verified);
   } catch (error) {
-    if (error instanceof StripePayloadError) return invalid(error, typeof verified.id === "string" ? verified.id : null);
+    if (error instanceof StripePayloadError)
+      return invalid(error, typeof verified.id === "string" ? verified.id : null);
     throw error;
   }
-  const result = await processPayment(deps, {
+  const result = await payments.process({
     event,
     payload,
     paymentId: event.stripe.paymentIntentId,

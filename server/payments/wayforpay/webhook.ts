@@ -4,15 +4,23 @@ import type { Context } from "hono";
 import type { AppDeps } from "../../deps.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { ApiError } from "../../http/errors.ts";
-import { processPayment, recordRejected } from "../process/process.ts";
+import { type PaymentProcessor, recordRejected } from "../process/process.ts";
 import { buildAcceptance } from "./acceptance.ts";
 import { parseCallback } from "./callback.ts";
 import { WayForPayMerchantError, WayForPayPayloadError, WayForPaySignatureError } from "./errors.ts";
 
-export async function wayforpayWebhook(deps: AppDeps, c: Context<AppEnv>): Promise<Response> {
+export async function wayforpayWebhook(
+  deps: AppDeps,
+  payments: PaymentProcessor,
+  c: Context<AppEnv>,
+): Promise<Response> {
   const credentials = deps.config.wayforpay;
   if (!credentials) {
-    throw new ApiError(503, "provider_not_configured", "WayForPay is not configured: set WAYFORPAY_MERCHANT_ACCOUNT and WAYFORPAY_SECRET_KEY");
+    throw new ApiError(
+      503,
+      "provider_not_configured",
+      "WayForPay is not configured: set WAYFORPAY_MERCHANT_ACCOUNT and WAYFORPAY_SECRET_KEY",
+    );
   }
   const payload = await c.req.text();
   let callback: ReturnType<typeof parseCallback>;
@@ -24,7 +32,7 @@ export async function wayforpayWebhook(deps: AppDeps, c: Context<AppEnv>): Promi
     await recordRejected(deps, { provider: "wayforpay", payload, signatureValid: false, ...rejected.record });
     throw rejected.error;
   }
-  await processPayment(deps, { event: callback.event, payload });
+  await payments.process({ event: callback.event, payload });
   return c.json(buildAcceptance(callback.event.orderReference!, credentials.secretKey), 200);
 }
 

@@ -51,7 +51,8 @@ export async function applyRefundToReward(tx: Tx, refund: RewardRefund): Promise
   const grossToken = reward.grossTokenAmount === null ? null : BigInt(reward.grossTokenAmount);
 
   if (PAID_STATES.includes(reward.state)) {
-    const owed = grossToken === null ? 0n : shareOfRemainder(grossToken, base, before) - shareOfRemainder(grossToken, base, after);
+    const owed =
+      grossToken === null ? 0n : shareOfRemainder(grossToken, base, before) - shareOfRemainder(grossToken, base, after);
     const [updated] = await tx
       .update(rewards)
       .set({ refundedMinor: refund.refundedMinor, updatedAt: sql`now()` })
@@ -102,7 +103,8 @@ export async function applyRefundToReward(tx: Tx, refund: RewardRefund): Promise
       to: "cancelled",
       from: UNPAID_STATES,
       actor: "system:refund",
-      reason: after === base ? `order refunded in full: ${refund.reason}` : `refunds left nothing to pay: ${refund.reason}`,
+      reason:
+        after === base ? `order refunded in full: ${refund.reason}` : `refunds left nothing to pay: ${refund.reason}`,
       set: { refundedMinor: refund.refundedMinor },
     });
     return { effect: "cancelled", reward: cancelled! };

@@ -31,12 +31,16 @@ const taskJson = (task: RewardTaskRow) => ({
 });
 
 const SweepSummary = z
-  .object({ attempted: z.number().int(), created: z.number().int(), noReward: z.number().int(), failed: z.number().int() })
+  .object({
+    attempted: z.number().int(),
+    created: z.number().int(),
+    noReward: z.number().int(),
+    failed: z.number().int(),
+  })
   .openapi("RewardSweep");
 
 export function rewardTaskRoutes(deps: AppDeps, sweep: RewardSweep) {
   const router = createRouter();
-  
 
   router.openapi(
     createRoute({
@@ -53,7 +57,10 @@ export function rewardTaskRoutes(deps: AppDeps, sweep: RewardSweep) {
         }),
       },
       responses: {
-        200: { content: { "application/json": { schema: z.object({ tasks: z.array(RewardTask) }) } }, description: "Newest first" },
+        200: {
+          content: { "application/json": { schema: z.object({ tasks: z.array(RewardTask) }) } },
+          description: "Newest first",
+        },
         ...commonErrors,
         ...adminErrors,
       },

@@ -6,21 +6,27 @@ import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Db, Tx } from "../../db/client.ts";
 import { orders, rewardTasks, users } from "../../db/schema.ts";
-import type { RewardHook, RewardOutcome } from "../hook.ts";
+import type { OrderRow, RewardHook, RewardOutcome } from "../hook.ts";
 
 export type RewardTaskRow = typeof rewardTasks.$inferSelect;
 
 /** How long the inline attempt right after the payment owns a new task before the sweep may. */
-const INLINE_LEASE_MS = 60_000;
+export const INLINE_LEASE_MS = 60_000;
 /** How long a sweep owns the tasks it picked. */
 const SWEEP_LEASE_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 3_600_000;
 
-/** Records that this paid order needs its reward decided; call in the transaction that paid it. */
-export async function enqueueRewardTask(tx: Tx | Db, orderReference: string, now = new Date()): Promise<void> {
+/** Records that these paid orders need their reward decided; call in the transaction that paid them. */
+export async function enqueueRewardTasks(
+  tx: Tx | Db,
+  orderReferences: readonly string[],
+  now = new Date(),
+): Promise<void> {
+  if (orderReferences.length === 0) return;
+  const nextAttemptAt = new Date(now.getTime() + INLINE_LEASE_MS);
   await tx
     .insert(rewardTasks)
-    .values({ orderReference, nextAttemptAt: new Date(now.getTime() + INLINE_LEASE_MS) })
+    .values(orderReferences.map((orderReference) => ({ orderReference, nextAttemptAt })))
     .onConflictDoNothing({ target: rewardTasks.orderReference });
 }
 
@@ -90,6 +96,36 @@ function rootMessage(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (error.message.startsWith("Failed query:") && error.cause instanceof Error) return rootMessage(error.cause);
   return error.message;
+}
+
+/**
+ * The reward step for orders this process just paid (their tasks are pending and leased to it):
+ * one call of the hook's batch method and one update resolving the tasks. When the batch fails,
+ * each order is tried on its own, so one bad order only delays its own reward.
+ */
+export async function runRewardTasks(deps: RewardTaskDeps, paid: readonly OrderRow[]): Promise<void> {
+  if (paid.length === 0) return;
+  if (paid.length === 1 || !deps.rewards.onOrdersPaid) {
+    for (const order of paid) await runRewardTask(deps, order.orderReference);
+    return;
+  }
+  try {
+    const outcomes = await deps.rewards.onOrdersPaid(paid);
+    const created = outcomes.map((outcome) => "rewardId" in outcome);
+    await deps.db.execute(sql`
+      update ${rewardTasks} set
+        state = batch.state, reason = batch.reason, attempts = ${rewardTasks.attempts} + 1,
+        resolved_at = now(), resolved_by = 'system'
+      from unnest(
+        ${sql.param(paid.map((order) => order.orderReference))}::text[],
+        ${sql.param(created.map((isCreated) => (isCreated ? "created" : "no_reward")))}::text[],
+        ${sql.param(outcomes.map((outcome) => ("noReward" in outcome ? outcome.noReward : null)))}::text[]
+      ) as batch (order_reference, state, reason)
+      where ${rewardTasks.orderReference} = batch.order_reference and ${rewardTasks.state} = 'pending'`);
+  } catch (error) {
+    deps.logger.warn({ err: error, orders: paid.length }, "batch reward creation failed; trying each order alone");
+    for (const order of paid) await runRewardTask(deps, order.orderReference);
+  }
 }
 
 export interface SweepSummary {

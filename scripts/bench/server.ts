@@ -1,21 +1,21 @@
-// The server under load in `npm run bench:api`, in a process of its own: the real startServer
-// (configured by the environment like any deployment) plus the baseline route. With
-// BENCH_API_WORKERS=n > 1 it runs n cluster workers sharing the port, each with its own pool and
-// beacon. Prints `READY <url>` once listening; SIGTERM, or the end of stdin (the benchmark is
-// gone), stops it (buffered visits are written).
+// The server under load in `npm run bench:api` and `bench:webhooks`, in a process of its own: the
+// real startServer, configured by the environment like any deployment, plus the visit beacon's
+// baseline route when BENCH_SERVER_BASELINE=1. With BENCH_SERVER_WORKERS=n > 1 it runs n cluster
+// workers sharing the port, each with its own pool. Prints `READY <url>` once listening; SIGTERM,
+// or the end of stdin (the benchmark is gone), stops it (buffered work is written).
 import cluster from "node:cluster";
 import { loadDeployment } from "../../deployments/load.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startServer } from "../../server/server.ts";
 import { installBaseline } from "./api-baseline.ts";
 
-const workers = Number(process.env.BENCH_API_WORKERS ?? 1);
+const workers = Number(process.env.BENCH_SERVER_WORKERS ?? 1);
 const deploymentDir = process.env.BENCH_DEPLOYMENT_DIR;
 if (!deploymentDir) throw new Error("BENCH_DEPLOYMENT_DIR: the directory of bench.json");
 
 async function serve(): Promise<string> {
   const running = await startServer(loadConfig(), { deployment: loadDeployment("bench", deploymentDir) });
-  installBaseline(running.app.app, running.deps, running.app.codes);
+  if (process.env.BENCH_SERVER_BASELINE === "1") installBaseline(running.app.app, running.deps, running.app.codes);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
