@@ -89,7 +89,6 @@ Refcodes is running
   webhooks          ${server.url}/api/webhooks/wayforpay${paymentNote(serverConfig, "wayforpay")}
                     ${server.url}/api/webhooks/stripe${paymentNote(serverConfig, "stripe")}
 Ctrl-C stops everything.`);
-
 } catch (error) {
   console.error(`npm start failed: ${(error as Error).message}`);
   await stop(1);

@@ -216,7 +216,8 @@ function paymentProviders(env: z.infer<typeof envSchema>): Pick<ServerConfig, "w
   const merchantAccount =
     env.WAYFORPAY_MERCHANT_ACCOUNT ?? (local ? LOCAL_PAYMENT_CREDENTIALS.wayforpayMerchantAccount : undefined);
   const secretKey = env.WAYFORPAY_SECRET_KEY ?? (local ? LOCAL_PAYMENT_CREDENTIALS.wayforpaySecretKey : undefined);
-  const webhookSecret = env.STRIPE_WEBHOOK_SECRET ?? (local ? LOCAL_PAYMENT_CREDENTIALS.stripeWebhookSecret : undefined);
+  const webhookSecret =
+    env.STRIPE_WEBHOOK_SECRET ?? (local ? LOCAL_PAYMENT_CREDENTIALS.stripeWebhookSecret : undefined);
   return {
     wayforpay:
       merchantAccount && secretKey

@@ -45,16 +45,12 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   const sizer = createSizer(database.db, chain);
   const rewards =
     options.rewards ??
-    createLedgerHook(
-      database.db,
-      sizer,
-      {
-        program: config.commission,
-        fiatAutoApproveSeconds: config.fiatAutoApproveSeconds,
-        token: deployment.token,
-        chainId: deployment.chainId,
-      },
-    );
+    createLedgerHook(database.db, sizer, {
+      program: config.commission,
+      fiatAutoApproveSeconds: config.fiatAutoApproveSeconds,
+      token: deployment.token,
+      chainId: deployment.chainId,
+    });
   const deps: AppDeps = {
     config,
     database,

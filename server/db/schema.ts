@@ -346,7 +346,6 @@ export const deskRates = pgTable("desk_rates", {
   setAt: moment("set_at").notNull().defaultNow(),
 });
 
-
 /** What processing a delivery did; `needs_review` outcomes are listed for an admin. */
 export const paymentOutcomes = [
   "order_paid",

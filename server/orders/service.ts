@@ -81,9 +81,7 @@ export async function createOrder(db: Db, input: CreateOrderInput): Promise<{ or
   // A membership belongs to whoever brought the member in (referredBy); the code they arrived
   // with counts only for a member nobody referred.
   const codeText =
-    input.kind === "membership"
-      ? ((await membershipCode(db, input.buyerUserId)) ?? input.codeText)
-      : input.codeText;
+    input.kind === "membership" ? ((await membershipCode(db, input.buyerUserId)) ?? input.codeText) : input.codeText;
   const facts = await loadAttributionFacts(db, {
     codeText,
     buyerUserId: input.buyerUserId,
