@@ -20,6 +20,10 @@ export interface GroupCommitOptions<T, R> {
   maxInFlight: number;
   /** Items waiting (not yet being written) beyond which new ones are refused. */
   maxPending?: number;
+  /** Items with the same key in the open batch are one item: they share its promise. */
+  keyOf?: (item: T) => string;
+  /** The error an item is refused with (default GroupCommitUnavailableError). */
+  refusal?: (reason: "overloaded" | "closed") => Error;
 }
 
 export interface GroupCommit<T, R> {
@@ -38,12 +42,22 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
   const { flushMs, maxBatch, maxInFlight } = options;
   const maxPending = options.maxPending ?? Math.max(maxBatch * 8, 10_000);
   let open: Waiting<T, R>[] = [];
+  /** The promises of the open batch's items, by key (with `keyOf`). */
+  let openKeys = new Map<string, Promise<R>>();
   let openDue = false;
   let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   const full: Waiting<T, R>[][] = [];
   let pending = 0;
   const flights = new Set<Promise<void>>();
   let closed = false;
+  const refuse = (reason: "overloaded" | "closed") =>
+    Promise.reject(
+      options.refusal?.(reason) ??
+        new GroupCommitUnavailableError(
+          reason,
+          reason === "closed" ? "the server is shutting down" : "too many requests are waiting to be written",
+        ),
+    );
 
   function cancelTimer() {
     if (timer === undefined) return;
@@ -58,6 +72,7 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
       if (!batch && open.length > 0 && openDue) {
         batch = open;
         open = [];
+        openKeys = new Map();
         openDue = false;
       }
       if (!batch) return;
@@ -82,36 +97,32 @@ export function createGroupCommit<T, R>(options: GroupCommitOptions<T, R>): Grou
 
   return {
     submit(item) {
-      if (closed) return Promise.reject(new GroupCommitUnavailableError("closed", "the server is shutting down"));
-      if (pending >= maxPending) {
-        return Promise.reject(
-          new GroupCommitUnavailableError("overloaded", "too many requests are waiting to be written"),
-        );
-      }
-      return new Promise<R>((resolve, reject) => {
+      if (closed) return refuse("closed");
+      const key = options.keyOf?.(item);
+      const same = key === undefined ? undefined : openKeys.get(key);
+      if (same) return same;
+      if (pending >= maxPending) return refuse("overloaded");
+      const promise = new Promise<R>((resolve, reject) => {
         open.push({ item, resolve, reject });
-        pending++;
-        if (open.length >= maxBatch) {
-          cancelTimer();
-          full.push(open);
-          open = [];
-          openDue = false;
-          pump();
-        } else if (open.length === 1) {
-          timer =
-            flushMs === 0
-              ? setImmediate(() => {
-                  timer = undefined;
-                  openDue = true;
-                  pump();
-                })
-              : setTimeout(() => {
-                  timer = undefined;
-                  openDue = true;
-                  pump();
-                }, flushMs);
-        }
       });
+      if (key !== undefined) openKeys.set(key, promise);
+      pending++;
+      if (open.length >= maxBatch) {
+        cancelTimer();
+        full.push(open);
+        open = [];
+        openKeys = new Map();
+        openDue = false;
+        pump();
+      } else if (open.length === 1) {
+        const due = () => {
+          timer = undefined;
+          openDue = true;
+          pump();
+        };
+        timer = flushMs === 0 ? setImmediate(due) : setTimeout(due, flushMs);
+      }
+      return promise;
     },
     async close() {
       closed = true;

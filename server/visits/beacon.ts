@@ -4,6 +4,7 @@
 // visitor) rows, ignoring the ones already there, and adds the rows actually inserted to the
 // daily buckets. Nothing is ever read and written back, so concurrent flushes (up to
 // BEACON_MAX_IN_FLIGHT, each on its own connection) cannot lose a visit.
+import { createGroupCommit } from "../db/group-commit.ts";
 import type { AppDeps } from "../deps.ts";
 
 /** Rows are inserted in key order so that two flushes never wait on each other in a cycle. */
@@ -34,18 +35,6 @@ export class BeaconUnavailableError extends Error {
   }
 }
 
-interface Batch {
-  codeIds: string[];
-  days: string[];
-  visitors: string[];
-  /** codeId + day + visitor of the rows above: duplicates within a batch are sent once. */
-  seen: Set<string>;
-  /** Settles when the batch is committed or failed; every request in it waits on this. */
-  done: Promise<void>;
-  resolve(): void;
-  reject(error: Error): void;
-}
-
 export interface VisitBeacon {
   /**
    * Stores one visit: resolves once the batch holding it has committed (a duplicate counts as
@@ -67,84 +56,49 @@ export interface BeaconOptions {
   now?: () => number;
 }
 
+interface Visit {
+  codeId: string;
+  day: string;
+  visitor: string;
+}
+
 export function createVisitBeacon(deps: AppDeps, options: BeaconOptions = {}): VisitBeacon {
   const { pool } = deps.database;
   const { beaconBatchSize, beaconVisitsStored } = deps.metrics;
-  const flushMs = options.flushMs ?? deps.config.beaconFlushMs;
   const maxBatch = options.maxBatch ?? deps.config.beaconMaxBatch;
-  const maxInFlight = options.maxInFlight ?? deps.config.beaconMaxInFlight;
-  const maxPending = options.maxPending ?? Math.max(maxBatch * 8, 10_000);
 
-  let open: Batch | undefined;
-  /** The open batch's flush delay has passed: it goes out as soon as a flight is free. */
-  let openDue = false;
-  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
-  const full: Batch[] = [];
-  let pending = 0;
-  const flights = new Set<Promise<void>>();
-  let closed = false;
-
-  function newBatch(): Batch {
-    let resolve!: () => void;
-    let reject!: (error: Error) => void;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { codeIds: [], days: [], visitors: [], seen: new Set(), done, resolve, reject };
-  }
-
-  function cancelTimer() {
-    if (timer === undefined) return;
-    if (flushMs === 0) clearImmediate(timer as NodeJS.Immediate);
-    else clearTimeout(timer as NodeJS.Timeout);
-    timer = undefined;
-  }
-
-  function onTimer() {
-    timer = undefined;
-    openDue = true;
-    pump();
-  }
-
-  function pump() {
-    while (flights.size < maxInFlight) {
-      let batch = full.shift();
-      if (!batch && open && openDue) {
-        batch = open;
-        open = undefined;
-        openDue = false;
-      }
-      if (!batch) return;
-      pending -= batch.codeIds.length;
-      const flight = flush(batch);
-      flights.add(flight);
-      void flight.finally(() => {
-        flights.delete(flight);
-        pump();
+  async function flush(visits: Visit[]): Promise<void[]> {
+    try {
+      // Array literals built here: every element is a uuid, a date or hex (checked in record),
+      // so none needs quoting, and pg's per-element escaping is skipped.
+      const column = (pick: (visit: Visit) => string) => `{${visits.map(pick).join(",")}}`;
+      const values = [column((v) => v.codeId), column((v) => v.day), column((v) => v.visitor)];
+      await pool.query({ name: "refcodes.beacon.flush", text: FLUSH_SQL, values });
+      beaconBatchSize.observe(visits.length);
+      beaconVisitsStored.inc(visits.length);
+      return visits.map(() => undefined);
+    } catch (error) {
+      deps.logger.error({ err: error, visits: visits.length }, "visit beacon: a batch was not stored");
+      throw new BeaconUnavailableError("database", "the visit was not stored: the database is unavailable", {
+        cause: error,
       });
     }
   }
 
-  async function flush(batch: Batch): Promise<void> {
-    const size = batch.codeIds.length;
-    try {
-      // Array literals built here: every element is a uuid, a date or hex (checked in record),
-      // so none needs quoting, and pg's per-element escaping is skipped.
-      const values = [`{${batch.codeIds.join(",")}}`, `{${batch.days.join(",")}}`, `{${batch.visitors.join(",")}}`];
-      await pool.query({ name: "refcodes.beacon.flush", text: FLUSH_SQL, values });
-      beaconBatchSize.observe(size);
-      beaconVisitsStored.inc(size);
-      batch.resolve();
-    } catch (error) {
-      deps.logger.error({ err: error, visits: size }, "visit beacon: a batch was not stored");
-      batch.reject(
-        new BeaconUnavailableError("database", "the visit was not stored: the database is unavailable", {
-          cause: error,
-        }),
-      );
-    }
-  }
+  // A duplicate visit in the open batch is the same item: it waits on the same commit.
+  const group = createGroupCommit<Visit, void>({
+    flush,
+    flushMs: options.flushMs ?? deps.config.beaconFlushMs,
+    maxBatch,
+    maxInFlight: options.maxInFlight ?? deps.config.beaconMaxInFlight,
+    maxPending: options.maxPending ?? Math.max(maxBatch * 8, 10_000),
+    keyOf: (visit) => visit.codeId + visit.day + visit.visitor,
+    refusal: (reason) =>
+      new BeaconUnavailableError(
+        reason,
+        reason === "closed" ? "the server is shutting down" : "too many visits are waiting to be stored",
+      ),
+  });
 
   return {
     now: options.now ?? Date.now,
@@ -153,38 +107,8 @@ export function createVisitBeacon(deps: AppDeps, options: BeaconOptions = {}): V
       if (!UUID.test(codeId) || !DAY.test(day) || !VISITOR.test(visitor)) {
         return Promise.reject(new TypeError(`not a visit: ${JSON.stringify({ codeId, day, visitor })}`));
       }
-      if (closed) return Promise.reject(new BeaconUnavailableError("closed", "the server is shutting down"));
-      if (pending >= maxPending) {
-        return Promise.reject(new BeaconUnavailableError("overloaded", "too many visits are waiting to be stored"));
-      }
-      const batch = (open ??= newBatch());
-      const key = codeId + day + visitor;
-      if (!batch.seen.has(key)) {
-        batch.seen.add(key);
-        batch.codeIds.push(codeId);
-        batch.days.push(day);
-        batch.visitors.push(visitor);
-        pending++;
-        if (batch.codeIds.length >= maxBatch) {
-          cancelTimer();
-          full.push(batch);
-          open = undefined;
-          openDue = false;
-          pump();
-        } else if (batch.codeIds.length === 1) {
-          timer = flushMs === 0 ? setImmediate(onTimer) : setTimeout(onTimer, flushMs);
-        }
-      }
-      return batch.done;
+      return group.submit({ codeId, day, visitor });
     },
-    async close() {
-      closed = true;
-      cancelTimer();
-      openDue = true;
-      pump();
-      while (flights.size > 0) {
-        await Promise.allSettled([...flights]);
-      }
-    },
+    close: () => group.close(),
   };
 }
