@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { creditBalances, creditEntries, orders, users } from "../db/schema.ts";
-import { enqueueRewardTasks, runRewardTask } from "../rewards/tasks/tasks.ts";
+import { enqueueRewardTasks, runRewardTasks } from "../rewards/tasks/tasks.ts";
 import { ApiError, conflict, notFound } from "../http/errors.ts";
 import type { OrderRow, RewardHook } from "../rewards/hook.ts";
 import type { Logger } from "pino";
@@ -106,6 +106,6 @@ export async function payWithCredit(
     return paid!;
   });
   // A failure here never undoes the payment: the task records it and the sweep retries.
-  await runRewardTask({ db, rewards, logger }, order.orderReference);
+  await runRewardTasks({ db, rewards, logger }, [order]);
   return order;
 }

@@ -128,18 +128,12 @@ export async function offsetClawbacks(tx: Tx, rows: RewardRow[]): Promise<Reward
  */
 export async function releaseOffsets(tx: Tx, rewardIds: string[]): Promise<void> {
   if (rewardIds.length === 0) return;
+  // Called once per reward (its offset is zero afterwards, and rejected and cancelled are final).
   const offsets = await tx
     .select()
     .from(rewardAdjustments)
-    .where(and(inArray(rewardAdjustments.rewardId, rewardIds), inArray(rewardAdjustments.kind, ["offset"])));
-  if (offsets.length === 0) return;
-  const reversed = await tx
-    .select({ clawbackId: rewardAdjustments.clawbackId, rewardId: rewardAdjustments.rewardId })
-    .from(rewardAdjustments)
-    .where(and(inArray(rewardAdjustments.rewardId, rewardIds), eq(rewardAdjustments.kind, "offset_reversal")));
-  const done = new Set(reversed.map((row) => `${row.rewardId}:${row.clawbackId}`));
+    .where(and(inArray(rewardAdjustments.rewardId, rewardIds), eq(rewardAdjustments.kind, "offset")));
   for (const offset of offsets) {
-    if (done.has(`${offset.rewardId}:${offset.clawbackId}`)) continue;
     await tx.insert(rewardAdjustments).values({
       ...offset,
       id: undefined,

@@ -9,7 +9,7 @@ import { orders, rewards, rewardTransitions } from "../../db/schema.ts";
 import type { OrderRow } from "../hook.ts";
 import { type CommissionProgram, computeCommission } from "../money.ts";
 import { shareOfRemainder } from "./amounts.ts";
-import { netOfRefunds, type Sizer, type Sizing, sizeReward } from "./size.ts";
+import { netOfRefunds, pricedOnce, type Sizer, type Sizing, sizeReward } from "./size.ts";
 import type { RewardRow } from "./transition.ts";
 
 export interface LedgerSettings {
@@ -62,19 +62,12 @@ export async function createRewardsForOrders(
   if (earning.length === 0) return results as CreateRewardResult[];
 
   const gross = new Map<string, { grossRewardMinor: bigint; commissionBps: number; sizing: Sizing }>();
-  const pricedBy = new Map<string, Sizer>();
+  const priced = pricedOnce(sizer);
   for (const order of earning) {
     const { rewardMinor, commissionBps } = computeCommission(
       { kind: order.kind, amountMinor: order.amountMinor, lineItems: order.lineItems as never[] },
       settings.program,
     );
-    let priced = pricedBy.get(order.currency);
-    if (!priced) {
-      const price = sizer.price(order.currency);
-      price.catch(() => {}); // awaited by sizeReward, which turns a missing price into pending_price
-      priced = { price: () => price, tokenDecimals: () => sizer.tokenDecimals() };
-      pricedBy.set(order.currency, priced);
-    }
     const sizing = await sizeReward(priced, { currency: order.currency, rewardMinor });
     gross.set(order.orderReference, { grossRewardMinor: rewardMinor, commissionBps, sizing });
   }

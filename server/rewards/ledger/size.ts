@@ -62,6 +62,23 @@ export async function sizeReward(sizer: Sizer, input: { currency: string; reward
   };
 }
 
+/** A sizer that reads each currency's price once: for one pass over many rewards. */
+export function pricedOnce(sizer: Sizer): Sizer {
+  const prices = new Map<string, Promise<Price>>();
+  return {
+    price(currency) {
+      let price = prices.get(currency);
+      if (!price) {
+        price = sizer.price(currency);
+        price.catch(() => {}); // each caller awaits it and handles a missing price
+        prices.set(currency, price);
+      }
+      return price;
+    },
+    tokenDecimals: () => sizer.tokenDecimals(),
+  };
+}
+
 /** A gross sizing with the amount to pay scaled to what the refunds left of the order. */
 export function netOfRefunds(
   sizing: Sizing,
@@ -106,10 +123,10 @@ export async function sizePendingRewards(db: Db, sizer: Sizer): Promise<number> 
   let sized = 0;
   /** Rewards that keep waiting with a new reason, by that reason. */
   const reasons = new Map<string, string[]>();
+  const priced = pricedOnce(sizer);
   for (const [currency, rows] of Map.groupBy(waiting, (row) => row.currency)) {
-    let price: Price;
     try {
-      price = await sizer.price(currency);
+      await priced.price(currency);
     } catch (error) {
       if (!(error instanceof PriceUnavailableError)) throw error;
       await db
@@ -125,7 +142,6 @@ export async function sizePendingRewards(db: Db, sizer: Sizer): Promise<number> 
         );
       continue;
     }
-    const priced: Sizer = { price: async () => price, tokenDecimals: () => sizer.tokenDecimals() };
     for (const reward of rows) {
       const sizing = netOfRefunds(
         await sizeReward(priced, { currency, rewardMinor: BigInt(reward.grossRewardMinor) }),

@@ -76,15 +76,9 @@ export async function runRewardTask(deps: RewardTaskDeps, orderReference: string
       );
     return { state: "retry", error: message };
   }
-  const resolved =
-    "rewardId" in outcome
-      ? { state: "created" as const, reason: null }
-      : { state: "no_reward" as const, reason: outcome.noReward };
-  await deps.db
-    .update(rewardTasks)
-    .set({ ...resolved, attempts: sql`${rewardTasks.attempts} + 1`, resolvedAt: sql`now()`, resolvedBy: "system" })
-    .where(and(eq(rewardTasks.orderReference, orderReference), eq(rewardTasks.state, "pending")))
-    .catch((error: unknown) => deps.logger.warn({ err: error, orderReference }, "could not resolve the reward task"));
+  await resolveTasks(deps.db, [orderReference], [outcome]).catch((error: unknown) =>
+    deps.logger.warn({ err: error, orderReference }, "could not resolve the reward task"),
+  );
   return "rewardId" in outcome
     ? { state: "created", rewardId: outcome.rewardId }
     : { state: "no_reward", reason: outcome.noReward };
@@ -105,27 +99,34 @@ function rootMessage(error: unknown): string {
  */
 export async function runRewardTasks(deps: RewardTaskDeps, paid: readonly OrderRow[]): Promise<void> {
   if (paid.length === 0) return;
-  if (paid.length === 1 || !deps.rewards.onOrdersPaid) {
-    for (const order of paid) await runRewardTask(deps, order.orderReference);
-    return;
+  if (deps.rewards.onOrdersPaid) {
+    try {
+      const outcomes = await deps.rewards.onOrdersPaid(paid);
+      await resolveTasks(
+        deps.db,
+        paid.map((order) => order.orderReference),
+        outcomes,
+      );
+      return;
+    } catch (error) {
+      deps.logger.warn({ err: error, orders: paid.length }, "batch reward creation failed; trying each order alone");
+    }
   }
-  try {
-    const outcomes = await deps.rewards.onOrdersPaid(paid);
-    const created = outcomes.map((outcome) => "rewardId" in outcome);
-    await deps.db.execute(sql`
-      update ${rewardTasks} set
-        state = batch.state, reason = batch.reason, attempts = ${rewardTasks.attempts} + 1,
-        resolved_at = now(), resolved_by = 'system'
-      from unnest(
-        ${sql.param(paid.map((order) => order.orderReference))}::text[],
-        ${sql.param(created.map((isCreated) => (isCreated ? "created" : "no_reward")))}::text[],
-        ${sql.param(outcomes.map((outcome) => ("noReward" in outcome ? outcome.noReward : null)))}::text[]
-      ) as batch (order_reference, state, reason)
-      where ${rewardTasks.orderReference} = batch.order_reference and ${rewardTasks.state} = 'pending'`);
-  } catch (error) {
-    deps.logger.warn({ err: error, orders: paid.length }, "batch reward creation failed; trying each order alone");
-    for (const order of paid) await runRewardTask(deps, order.orderReference);
-  }
+  for (const order of paid) await runRewardTask(deps, order.orderReference);
+}
+
+/** Closes pending tasks with what the hook decided: `created`, or `no_reward` with the reason. */
+async function resolveTasks(db: Db, orderReferences: readonly string[], outcomes: readonly RewardOutcome[]) {
+  await db.execute(sql`
+    update ${rewardTasks} set
+      state = batch.state, reason = batch.reason, attempts = ${rewardTasks.attempts} + 1,
+      resolved_at = now(), resolved_by = 'system'
+    from unnest(
+      ${sql.param(orderReferences)}::text[],
+      ${sql.param(outcomes.map((outcome) => ("rewardId" in outcome ? "created" : "no_reward")))}::text[],
+      ${sql.param(outcomes.map((outcome) => ("noReward" in outcome ? outcome.noReward : null)))}::text[]
+    ) as batch (order_reference, state, reason)
+    where ${rewardTasks.orderReference} = batch.order_reference and ${rewardTasks.state} = 'pending'`);
 }
 
 export interface SweepSummary {
