@@ -12,7 +12,7 @@ import { deployReferralRewards } from "./lib/deploy.ts";
 import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
 import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
 import { dataDir } from "./lib/paths.ts";
-import { LOCAL_PAYMENT_CREDENTIALS, loadConfig, type ServerConfig } from "../server/config.ts";
+import { LOCAL_PAYMENT_CREDENTIALS, loadConfig } from "../server/config.ts";
 import { type RunningServer, startServer } from "../server/server.ts";
 
 const network = process.env.NETWORK ?? LOCAL_NETWORK;
@@ -86,20 +86,16 @@ Refcodes is running
   operator          ${deployment.operator}
   admin             ${deployment.admin}
   deployment file   deployments/${network}.json
-  webhooks          ${server.url}/api/webhooks/wayforpay${paymentNote(serverConfig, "wayforpay")}
-                    ${server.url}/api/webhooks/stripe${paymentNote(serverConfig, "stripe")}
+  webhooks          ${server.url}/api/webhooks/wayforpay${paymentNote(serverConfig.wayforpay?.secretKey, LOCAL_PAYMENT_CREDENTIALS.wayforpaySecretKey)}
+                    ${server.url}/api/webhooks/stripe${paymentNote(serverConfig.stripe?.webhookSecret, LOCAL_PAYMENT_CREDENTIALS.stripeWebhookSecret)}
 Ctrl-C stops everything.`);
 } catch (error) {
   console.error(`npm start failed: ${(error as Error).message}`);
   await stop(1);
 }
 
-/** Whether a payment provider's webhook is live, and with the local test secret. */
-function paymentNote(config: ServerConfig, provider: "wayforpay" | "stripe"): string {
-  const local =
-    provider === "wayforpay"
-      ? config.wayforpay && config.wayforpay.secretKey === LOCAL_PAYMENT_CREDENTIALS.wayforpaySecretKey
-      : config.stripe && config.stripe.webhookSecret === LOCAL_PAYMENT_CREDENTIALS.stripeWebhookSecret;
-  if (!(provider === "wayforpay" ? config.wayforpay : config.stripe)) return "   (not configured)";
-  return local ? "   (local test secret, see README: Fiat payments)" : "";
+/** Whether a payment provider's webhook is live, and whether with the local test secret. */
+function paymentNote(secret: string | undefined, localSecret: string): string {
+  if (secret === undefined) return "   (not configured)";
+  return secret === localSecret ? "   (local test secret, see README: Fiat payments)" : "";
 }

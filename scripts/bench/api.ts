@@ -14,18 +14,12 @@
 // Writes bench/results/api.json (or $BENCH_RESULTS_DIR/api.json). BENCH_API_WORKERS=n runs the
 // server as n cluster workers; BENCH_API_PROFILE=<dir> writes the server's CPU profile there.
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import autocannon from "autocannon";
-import { writeDeployment } from "../../deployments/load.ts";
 import { loadConfig } from "../../server/config.ts";
-import { openDatabase, runMigrations } from "../../server/db/client.ts";
-import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { refcodes, users, wallets } from "../../server/db/schema.ts";
 import { utcDayNumber, utcDayString, VISITOR_COOKIE } from "../../server/visits/visitor.ts";
 import { BASELINE_PATH, BASELINE_TABLE_SQL } from "./api-baseline.ts";
-import { cpuSeconds, machine, runBench, startMintChain, startServerProcess, writeResults } from "./common.ts";
+import { cpuSeconds, machine, runBench, startServerProcess, startServerStack, writeResults } from "./common.ts";
 
 const env = process.env;
 const seconds = Number(env.BENCH_API_SECONDS ?? 10);
@@ -141,19 +135,14 @@ async function load(
 }
 
 await runBench(async (cleanup) => {
-  const workDir = mkdtempSync(join(tmpdir(), "refcodes-bench-api-"));
-  cleanup.defer(() => rmSync(workDir, { recursive: true, force: true }));
-  const postgresDir = mkdtempSync(join(tmpdir(), "refcodes-bench-pg-"));
-  cleanup.defer(() => rmSync(postgresDir, { recursive: true, force: true }));
-  const postgres = await startEmbeddedPostgres(postgresDir, { persistent: false });
-  cleanup.defer(() => postgres.stop());
-  const { anvil, deployment } = await startMintChain();
-  cleanup.defer(() => anvil.stop());
-  writeDeployment(deployment, workDir);
-
-  const database = openDatabase(postgres.url, { max: 2 });
-  cleanup.defer(() => database.close());
-  await runMigrations(database);
+  const {
+    deploymentDir: workDir,
+    postgres,
+    postgresPid: postmasterPid,
+    anvil,
+    deployment,
+    database,
+  } = await startServerStack(cleanup, "api");
   await database.pool.query(BASELINE_TABLE_SQL);
   const [user] = await database.db.insert(users).values({}).returning();
   const wallet = deployment.deployer;
@@ -186,7 +175,6 @@ await runBench(async (cleanup) => {
     profileDir: env.BENCH_API_PROFILE,
     verbose: Boolean(env.BENCH_API_VERBOSE),
   });
-  const postmasterPid = Number(readFileSync(join(postgresDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
   cleanup.defer(async () => {
     server.child.kill("SIGTERM");
     if (server.child.exitCode === null) await once(server.child, "exit");

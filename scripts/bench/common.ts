@@ -1,12 +1,16 @@
-// What the benchmarks (gas.ts, api.ts, mint.ts) share: the run with its cleanup, the chain they
-// measure on, the payouts they make, and where and how their results are written.
+// What the benchmarks (gas.ts, api.ts, mint.ts, webhooks.ts) share: the run with its cleanup, the
+// chain and database they measure on, the server process, the payouts they make, and where and how
+// their results are written.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type Address, getAddress, keccak256, toHex } from "viem";
+import { writeDeployment } from "../../deployments/load.ts";
 import type { Deployment } from "../../deployments/schema.ts";
+import { type Database, openDatabase, runMigrations } from "../../server/db/client.ts";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { type Anvil, startAnvil } from "../lib/anvil.ts";
 import { anvilKeys } from "../lib/anvil-accounts.ts";
 import { type Clients, connect } from "../lib/clients.ts";
@@ -158,4 +162,34 @@ export async function startServerProcess(
   });
   lines.on("line", () => {}); // keep draining the server's log
   return { url, child };
+}
+
+export interface ServerStack {
+  /** Holds `bench.json`, the deployment: pass it to the server as BENCH_DEPLOYMENT_DIR. */
+  deploymentDir: string;
+  postgres: EmbeddedDatabase;
+  /** The postmaster's pid, for cpuSeconds. */
+  postgresPid: number;
+  anvil: Anvil;
+  deployment: Deployment;
+  /** A small pool of the benchmark's own (migrated) for setup and checks. */
+  database: Database;
+}
+
+/** A fresh embedded PostgreSQL (migrated) and a MINT deployment on a fresh anvil, cleaned up after. */
+export async function startServerStack(cleanup: Cleanup, label: string): Promise<ServerStack> {
+  const deploymentDir = mkdtempSync(join(tmpdir(), `refcodes-bench-${label}-`));
+  cleanup.defer(() => rmSync(deploymentDir, { recursive: true, force: true }));
+  const postgresDir = mkdtempSync(join(tmpdir(), "refcodes-bench-pg-"));
+  cleanup.defer(() => rmSync(postgresDir, { recursive: true, force: true }));
+  const postgres = await startEmbeddedPostgres(postgresDir, { persistent: false });
+  cleanup.defer(() => postgres.stop());
+  const postgresPid = Number(readFileSync(join(postgresDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
+  const { anvil, deployment } = await startMintChain();
+  cleanup.defer(() => anvil.stop());
+  writeDeployment(deployment, deploymentDir);
+  const database = openDatabase(postgres.url, { max: 2 });
+  cleanup.defer(() => database.close());
+  await runMigrations(database);
+  return { deploymentDir, postgres, postgresPid, anvil, deployment, database };
 }

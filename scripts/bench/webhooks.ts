@@ -31,14 +31,8 @@
 // runs the server as n cluster workers; BENCH_WEBHOOKS_PROFILE=<dir> writes the server's CPU
 // profile there; BENCH_WEBHOOKS_DB_POOL_MAX sets the server's DB_POOL_MAX.
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import autocannon from "autocannon";
-import { writeDeployment } from "../../deployments/load.ts";
 import { LOCAL_PAYMENT_CREDENTIALS, loadConfig } from "../../server/config.ts";
-import { openDatabase, runMigrations } from "../../server/db/client.ts";
-import { startEmbeddedPostgres } from "../../server/db/embedded.ts";
 import { deskRates, orders, priceSources, refcodes, users, wallets } from "../../server/db/schema.ts";
 import {
   acceptanceSignature,
@@ -51,8 +45,8 @@ import {
   hashedReferrers,
   machine,
   runBench,
-  startMintChain,
   startServerProcess,
+  startServerStack,
   writeResults,
 } from "./common.ts";
 
@@ -420,19 +414,13 @@ function checkAnswers(phase: Phase, run: LoadResult): string[] {
 
 await runBench(async (cleanup) => {
   const wallStarted = performance.now();
-  const workDir = mkdtempSync(join(tmpdir(), "refcodes-bench-webhooks-"));
-  cleanup.defer(() => rmSync(workDir, { recursive: true, force: true }));
-  const postgresDir = mkdtempSync(join(tmpdir(), "refcodes-bench-pg-"));
-  cleanup.defer(() => rmSync(postgresDir, { recursive: true, force: true }));
-  const postgres = await startEmbeddedPostgres(postgresDir, { persistent: false });
-  cleanup.defer(() => postgres.stop());
-  const { anvil, deployment } = await startMintChain();
-  cleanup.defer(() => anvil.stop());
-  writeDeployment(deployment, workDir);
-
-  const database = openDatabase(postgres.url, { max: 2 });
-  cleanup.defer(() => database.close());
-  await runMigrations(database);
+  const {
+    deploymentDir: workDir,
+    postgres,
+    postgresPid: postmasterPid,
+    anvil,
+    database,
+  } = await startServerStack(cleanup, "webhooks");
   const { db, pool } = database;
   const scalar = async (text: string, values: unknown[] = []) => Number((await pool.query(text, values)).rows[0].n);
 
@@ -513,7 +501,6 @@ await runBench(async (cleanup) => {
     profileDir: env.BENCH_WEBHOOKS_PROFILE,
     verbose: Boolean(env.BENCH_WEBHOOKS_VERBOSE),
   });
-  const postmasterPid = Number(readFileSync(join(postgresDir, "data", "postmaster.pid"), "utf8").split("\n")[0]);
   cleanup.defer(async () => {
     server.child.kill("SIGTERM");
     if (server.child.exitCode === null) await once(server.child, "exit");

@@ -362,7 +362,6 @@ export const paymentOutcomes = [
   "bad_signature",
   "wrong_merchant",
   "invalid_payload",
-  "error",
 ] as const;
 
 /**

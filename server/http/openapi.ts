@@ -27,6 +27,9 @@ export const adminErrors = {
   403: errorResponse("Not an admin"),
 } as const;
 
+/** `?limit=` of a list route: 1 to 500 rows, 100 unless asked. */
+export const ListLimit = z.coerce.number().int().min(1).max(500).default(100);
+
 /** A 400 naming each bad field as `<where>.<path>: <message>`, for zod issues of one input. */
 export function invalidRequest(where: string, issues: readonly { path: PropertyKey[]; message: string }[]): ApiError {
   const details = issues.map((issue) => ({

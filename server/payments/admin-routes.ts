@@ -5,7 +5,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { requireAdmin } from "../auth/require-admin.ts";
 import { paymentOutcomes, paymentTransactions } from "../db/schema.ts";
 import type { AppDeps } from "../deps.ts";
-import { adminErrors, commonErrors, createRouter } from "../http/openapi.ts";
+import { adminErrors, commonErrors, createRouter, ListLimit } from "../http/openapi.ts";
 import { paymentEventKinds, paymentProviders } from "./event.ts";
 
 const PaymentTransaction = z
@@ -47,7 +47,7 @@ export function paymentAdminRoutes(deps: AppDeps) {
           orderReference: z.string().min(1).max(200).optional(),
           provider: z.enum(paymentProviders).optional(),
           outcome: z.enum(paymentOutcomes).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
+          limit: ListLimit,
         }),
       },
       responses: {

@@ -12,6 +12,7 @@ import { commonErrors, createRouter, errorResponse, type Router } from "../http/
 import { type LineItem, OrderReference } from "../orders/schemas.ts";
 import { findOrder } from "../orders/service.ts";
 import type { OrderRow } from "../rewards/hook.ts";
+import { stripeSettings, wayforpaySettings } from "./providers.ts";
 import { checkoutSessionParams } from "./stripe/checkout.ts";
 import { StripeCheckoutError } from "./stripe/errors.ts";
 import { buildPurchaseRequest, purchaseFormEntries } from "./wayforpay/checkout.ts";
@@ -149,11 +150,7 @@ function addRoutes(router: Router, deps: AppDeps, audience: Audience) {
       },
     }),
     async (c) => {
-      const settings = configured(
-        deps.config.wayforpay,
-        "WayForPay",
-        "WAYFORPAY_MERCHANT_ACCOUNT, WAYFORPAY_SECRET_KEY",
-      );
+      const settings = wayforpaySettings(deps.config);
       const body = c.req.valid("json");
       const order = await payableOrder(deps, audience, c, c.req.valid("param").orderReference);
       const ref = order.orderReference;
@@ -198,7 +195,7 @@ function addRoutes(router: Router, deps: AppDeps, audience: Audience) {
     }),
     async (c) => {
       // Without the webhook secret no payment could be recorded: refuse to start one.
-      configured(deps.config.stripe, "Stripe", "STRIPE_WEBHOOK_SECRET");
+      stripeSettings(deps.config);
       const body = c.req.valid("json");
       const order = await payableOrder(deps, audience, c, c.req.valid("param").orderReference);
       const ref = order.orderReference;
@@ -240,13 +237,6 @@ function givenUrl(deps: AppDeps, audience: Audience, field: string, url: string 
     throw badRequest("invalid_request", `body.${field}: must be on ${origin}`);
   }
   return url;
-}
-
-function configured<T>(settings: T | undefined, provider: string, variables: string): T {
-  if (settings === undefined) {
-    throw new ApiError(503, "provider_not_configured", `${provider} is not configured: set ${variables}`);
-  }
-  return settings;
 }
 
 /** The provider's request, or a 422 naming what in the order stops it. */

@@ -6,7 +6,7 @@ import { requireAdmin } from "../auth/require-admin.ts";
 import { requireSession, sessionOf } from "../auth/sessions.ts";
 import { rewardAdjustmentKinds, rewardAdjustments, wallets } from "../db/schema.ts";
 import type { AppDeps } from "../deps.ts";
-import { adminErrors, commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
+import { adminErrors, commonErrors, createRouter, errorResponse, ListLimit } from "../http/openapi.ts";
 import { Address } from "../orders/schemas.ts";
 
 const Adjustment = z
@@ -32,7 +32,7 @@ const AdjustmentList = z.object({ adjustments: z.array(Adjustment), owed: z.arra
 
 const Query = z.object({
   kind: z.enum(rewardAdjustmentKinds).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: ListLimit,
 });
 
 type AdjustmentRow = typeof rewardAdjustments.$inferSelect;

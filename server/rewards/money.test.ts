@@ -8,6 +8,7 @@ import {
   type CommissionProgram,
   computeCommission,
   currencyExponent,
+  formatMoney,
   InvalidAmountError,
   isKnownCurrency,
   InvalidPriceError,
@@ -155,6 +156,18 @@ describe("currencyExponent", () => {
   it("throws a typed error for an unknown code", () => {
     assert.throws(() => currencyExponent("XQQ"), UnknownCurrencyError);
     assert.throws(() => currencyExponent("usd!"), UnknownCurrencyError);
+  });
+});
+
+describe("formatMoney", () => {
+  it("prints every minor digit of the currency", () => {
+    assert.equal(formatMoney(154730n, "UAH"), "1547.30 UAH");
+    assert.equal(formatMoney(5n, "USD"), "0.05 USD");
+    assert.equal(formatMoney(-250n, "USD"), "-2.50 USD");
+    assert.equal(formatMoney(1000n, "JPY"), "1000 JPY");
+    assert.equal(formatMoney(1234n, "BHD"), "1.234 BHD");
+    assert.equal(formatMoney(7n, null), "7 minor units");
+    assert.equal(formatMoney(7n, "XQQ"), "7 minor units");
   });
 });
 

@@ -151,6 +151,16 @@ export function currencyExponent(currency: string): number {
 
 const exponents = new Map<string, number>();
 
+/** "1547.30 UAH", for people (e.g. the payment ledger's details); minor units for an unknown currency. */
+export function formatMoney(amountMinor: bigint, currency: string | null): string {
+  if (currency === null || !isKnownCurrency(currency)) return `${amountMinor} minor units`;
+  const exponent = currencyExponent(currency);
+  if (exponent === 0) return `${amountMinor} ${currency}`;
+  const sign = amountMinor < 0n ? "-" : "";
+  const digits = (amountMinor < 0n ? -amountMinor : amountMinor).toString().padStart(exponent + 1, "0");
+  return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)} ${currency}`;
+}
+
 /** A price as `answer / 10^decimals` currency units per whole token. */
 export interface PriceQuote {
   answer: bigint;

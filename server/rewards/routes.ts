@@ -5,7 +5,7 @@ import { requireSession, sessionOf } from "../auth/sessions.ts";
 import { rewards, rewardStates } from "../db/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { badRequest, notFound } from "../http/errors.ts";
-import { adminErrors, commonErrors, createRouter, errorResponse } from "../http/openapi.ts";
+import { adminErrors, commonErrors, createRouter, errorResponse, ListLimit } from "../http/openapi.ts";
 import { Address, Currency } from "../orders/schemas.ts";
 import { decideRewards } from "./ledger/approve.ts";
 import type { RewardRow } from "./ledger/transition.ts";
@@ -107,7 +107,7 @@ const ListQuery = z.object({
   state: z.enum(rewardStates).optional(),
   sizing: z.enum(["sized", "pending_price"]).optional(),
   referrer: Address.optional().openapi({ description: "Referrer wallet" }),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: ListLimit,
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 const Ids = z.object({

@@ -3,7 +3,7 @@
 // field list with node:crypto, independently of the server's signature module.
 import { createHmac } from "node:crypto";
 import { LOCAL_PAYMENT_CREDENTIALS } from "../config.ts";
-import { stripeWebhooks } from "../payments/stripe/client.ts";
+import { event, signed } from "../payments/stripe/fixtures.ts";
 
 const wayforpaySignature = (fields: readonly string[], key: string) =>
   createHmac("md5", key).update(fields.join(";"), "utf8").digest("hex");
@@ -60,35 +60,22 @@ export const acceptanceSignature = (orderReference: string, time: number) =>
 
 type Json = Record<string, unknown>;
 
-/** A Stripe event body and its Stripe-Signature header, signed now (or at `timestamp`). */
-export function stripeDelivery(event: Json, options: { timestamp?: number; secret?: string } = {}) {
-  const body = JSON.stringify(event);
-  const header = stripeWebhooks.generateTestHeaderString({
-    payload: body,
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A Stripe event body and its Stripe-Signature header, signed now (or at `timestamp`) with the
+ *  local webhook secret (or `secret`). */
+export const stripeDelivery = (payload: Json, options: { timestamp?: number; secret?: string } = {}) =>
+  signed(payload, {
     secret: options.secret ?? LOCAL_PAYMENT_CREDENTIALS.stripeWebhookSecret,
-    timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+    timestamp: options.timestamp ?? nowSeconds(),
   });
-  return { body, header };
-}
 
 let eventCounter = 0;
 
-/** A Stripe event envelope around `object`. */
-export function stripeEvent(
-  type: string,
-  object: Json,
-  options: { id?: string; previousAttributes?: Json } = {},
-): Json {
-  const data: Json = { object };
-  if (options.previousAttributes) data.previous_attributes = options.previousAttributes;
-  return {
+/** A Stripe event envelope around `object`, created now, with a fresh id unless given. */
+export const stripeEvent = (type: string, object: Json, options: { id?: string; previousAttributes?: Json } = {}) =>
+  event(type, object, {
     id: options.id ?? `evt_test_${Date.now().toString(36)}_${++eventCounter}`,
-    object: "event",
-    api_version: "2026-10-28.endive",
-    created: Math.floor(Date.now() / 1000),
-    data,
-    livemode: false,
-    pending_webhooks: 1,
-    type,
-  };
-}
+    created: nowSeconds(),
+    ...(options.previousAttributes ? { previousAttributes: options.previousAttributes } : {}),
+  });

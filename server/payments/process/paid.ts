@@ -2,7 +2,8 @@
 // pending and the money matches. Pure: the batch writes what this decides.
 import type { OrderRow } from "../../rewards/hook.ts";
 import type { PaymentEvent } from "../event.ts";
-import { formatMoney, type Handled } from "./outcome.ts";
+import { formatMoney } from "../../rewards/money.ts";
+import type { Handled } from "./outcome.ts";
 
 export function decidePaid(order: OrderRow | undefined, event: PaymentEvent): Handled {
   if (event.orderReference === null) {
@@ -42,6 +43,5 @@ export function decidePaid(order: OrderRow | undefined, event: PaymentEvent): Ha
     outcome: "order_paid",
     detail: `order ${order.orderReference} paid ${paid}`,
     needsReview: false,
-    paidOrderReference: order.orderReference,
   };
 }

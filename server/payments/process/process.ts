@@ -132,7 +132,7 @@ async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise
 export interface RejectedDelivery {
   provider: PaymentProvider;
   payload: string;
-  outcome: Extract<PaymentOutcome, "bad_signature" | "wrong_merchant" | "invalid_payload" | "error">;
+  outcome: Extract<PaymentOutcome, "bad_signature" | "wrong_merchant" | "invalid_payload">;
   detail: string;
   signatureValid: boolean;
   /** Known only when the body was authentic (a signed Stripe event that cannot be used). */

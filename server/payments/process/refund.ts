@@ -1,12 +1,13 @@
 // A `refunded` or `chargeback` event: the order's refunded total grows by this event's amount,
 // and the reward follows (cancelled or reduced before payout, a clawback after). A refund for an
-// order that is not paid yet is kept and applied when the payment arrives (see paid.ts).
+// order that is not paid yet is kept and applied when the payment arrives (see batch.ts).
 import { and, eq, isNotNull, or } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { orders, paymentTransactions } from "../../db/schema.ts";
 import { applyRefundToReward, type RewardRefundEffect } from "../../rewards/ledger/refund.ts";
 import type { PaymentEvent, PaymentProvider } from "../event.ts";
-import { formatMoney, type Handled } from "./outcome.ts";
+import { formatMoney } from "../../rewards/money.ts";
+import type { Handled } from "./outcome.ts";
 
 export interface RefundInput {
   orderReference: string;

@@ -6,15 +6,13 @@ import type { AppDeps } from "../../deps.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { ApiError } from "../../http/errors.ts";
 import { type PaymentProcessor, recordRejected } from "../process/process.ts";
+import { stripeSettings } from "../providers.ts";
 import { StripePayloadError, StripeSignatureError } from "./errors.ts";
 import { toPaymentEvent } from "./events.ts";
 import { verifyStripeWebhook } from "./verify.ts";
 
 export async function stripeWebhook(deps: AppDeps, payments: PaymentProcessor, c: Context<AppEnv>): Promise<Response> {
-  const settings = deps.config.stripe;
-  if (!settings) {
-    throw new ApiError(503, "provider_not_configured", "Stripe is not configured: set STRIPE_WEBHOOK_SECRET");
-  }
+  const settings = stripeSettings(deps.config);
   const payload = await c.req.text();
   const invalid = async (error: StripePayloadError, providerEventId: string | null) => {
     await recordRejected(deps, {

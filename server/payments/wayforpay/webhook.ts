@@ -5,6 +5,7 @@ import type { AppDeps } from "../../deps.ts";
 import type { AppEnv } from "../../http/context.ts";
 import { ApiError } from "../../http/errors.ts";
 import { type PaymentProcessor, recordRejected } from "../process/process.ts";
+import { wayforpaySettings } from "../providers.ts";
 import { buildAcceptance } from "./acceptance.ts";
 import { parseCallback } from "./callback.ts";
 import { WayForPayMerchantError, WayForPayPayloadError, WayForPaySignatureError } from "./errors.ts";
@@ -14,14 +15,7 @@ export async function wayforpayWebhook(
   payments: PaymentProcessor,
   c: Context<AppEnv>,
 ): Promise<Response> {
-  const credentials = deps.config.wayforpay;
-  if (!credentials) {
-    throw new ApiError(
-      503,
-      "provider_not_configured",
-      "WayForPay is not configured: set WAYFORPAY_MERCHANT_ACCOUNT and WAYFORPAY_SECRET_KEY",
-    );
-  }
+  const credentials = wayforpaySettings(deps.config);
   const payload = await c.req.text();
   let callback: ReturnType<typeof parseCallback>;
   try {

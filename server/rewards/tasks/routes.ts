@@ -5,7 +5,7 @@ import { sessionOf } from "../../auth/sessions.ts";
 import { rewardTasks, rewardTaskStates } from "../../db/schema.ts";
 import type { AppDeps } from "../../deps.ts";
 import { conflict } from "../../http/errors.ts";
-import { adminErrors, commonErrors, createRouter, errorResponse } from "../../http/openapi.ts";
+import { adminErrors, commonErrors, createRouter, errorResponse, ListLimit } from "../../http/openapi.ts";
 import type { RewardSweep } from "./service.ts";
 import { rejectRewardTask, type RewardTaskRow } from "./tasks.ts";
 
@@ -53,7 +53,7 @@ export function rewardTaskRoutes(deps: AppDeps, sweep: RewardSweep) {
         query: z.object({
           state: z.enum(rewardTaskStates).optional(),
           orderReference: z.string().min(1).max(200).optional(),
-          limit: z.coerce.number().int().min(1).max(500).default(100),
+          limit: ListLimit,
         }),
       },
       responses: {
