@@ -4,7 +4,8 @@
 // events, then orders), so concurrent batches never wait on each other in a cycle.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
-import { orders, paymentTransactions, rewardTasks } from "../../db/schema.ts";
+import { named, runNamed } from "../../db/named.ts";
+import { orders, paymentTransactions } from "../../db/schema.ts";
 import type { OrderRow } from "../../rewards/hook.ts";
 import { INLINE_LEASE_MS } from "../../rewards/tasks/tasks.ts";
 import type { Handled } from "./outcome.ts";
@@ -30,6 +31,75 @@ export interface WrittenBatch {
 
 const isRefund = (kind: string) => kind === "refunded" || kind === "chargeback";
 
+// The batch's statements: constant texts over arrays, named, so each connection plans them once.
+type DeliveryColumn = (item: Item) => unknown;
+const deliveryColumns: DeliveryColumn[] = [
+  (item) => item.delivery.event.provider,
+  (item) => item.delivery.event.providerEventId,
+  (item) => item.delivery.event.kind,
+  (item) => item.delivery.event.providerStatus,
+  (item) => item.orderReference,
+  (item) => (item.delivery.event.amountMinor === null ? null : item.delivery.event.amountMinor.toString()),
+  (item) => item.delivery.event.currency,
+  (item) => item.delivery.paymentId ?? null,
+  (item) => item.delivery.chargeId ?? null,
+  (item) => item.delivery.payload,
+];
+
+/** Rows go in in the order given (key order), so concurrent batches wait on each other in order. */
+const insertDeliveries = named(
+  "payments_insert_deliveries",
+  `insert into payment_transactions
+     (provider, provider_event_id, kind, provider_status, order_reference, amount_minor, currency,
+      payment_id, charge_id, payload, signature_valid, outcome)
+   select provider, provider_event_id, kind, provider_status, order_reference, amount_minor, currency,
+      payment_id, charge_id, payload, true, 'recorded'
+   from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[],
+      $8::text[], $9::text[], $10::text[])
+     with ordinality as batch (provider, provider_event_id, kind, provider_status, order_reference,
+      amount_minor, currency, payment_id, charge_id, payload, position)
+   order by position
+   on conflict (provider, provider_event_id) do nothing
+   returning id, provider, provider_event_id`,
+);
+
+/** The orders become paid and their reward tasks exist, in one statement. */
+const markPaid = named(
+  "payments_mark_paid",
+  `with paid as (
+     update orders set status = 'paid', rail = 'fiat', paid_at = batch.paid_at, payment_provider = batch.provider
+     from unnest($1::text[], $2::timestamptz[], $3::text[]) as batch (order_reference, paid_at, provider)
+     where orders.order_reference = batch.order_reference and orders.status = 'pending'
+     returning orders.order_reference
+   )
+   insert into reward_tasks (order_reference, next_attempt_at)
+   select order_reference, now() + $4::int8 * interval '1 millisecond' from paid
+   on conflict (order_reference) do nothing`,
+);
+
+const writeOutcomes = named(
+  "payments_write_outcomes",
+  `update payment_transactions set
+     outcome = batch.outcome, detail = batch.detail, needs_review = batch.needs_review,
+     processed_at = case when batch.processed then now() end
+   from unnest($1::int8[], $2::text[], $3::text[], $4::bool[], $5::bool[])
+     as batch (id, outcome, detail, needs_review, processed)
+   where payment_transactions.id = batch.id`,
+);
+
+/** The orders a batch acts on, locked in key order, with whether a refund waits for each. */
+const lockOrders = (tx: Tx) =>
+  tx
+    .select({
+      order: orders,
+      deferred: sql<boolean>`exists (select 1 from ${paymentTransactions} where ${paymentTransactions.orderReference} = ${orders.orderReference} and ${paymentTransactions.outcome} = 'refund_deferred')`,
+    })
+    .from(orders)
+    .where(sql`${orders.orderReference} = any(${sql.placeholder("references")})`)
+    .orderBy(asc(orders.orderReference))
+    .for("update", { of: orders })
+    .prepare("payments_lock_orders");
+
 export async function writeBatch(tx: Tx, deliveries: readonly VerifiedDelivery[]): Promise<WrittenBatch> {
   const items: Item[] = [];
   for (const delivery of deliveries) {
@@ -51,31 +121,12 @@ export async function writeBatch(tx: Tx, deliveries: readonly VerifiedDelivery[]
   // The unique (provider, event id) index decides what is new; a duplicate, even one in flight in
   // another batch, waits for that batch's commit and then inserts nothing.
   const byKey = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const inserted = await tx
-    .insert(paymentTransactions)
-    .values(
-      byKey.map(({ delivery, orderReference }) => ({
-        provider: delivery.event.provider,
-        providerEventId: delivery.event.providerEventId,
-        kind: delivery.event.kind,
-        providerStatus: delivery.event.providerStatus,
-        orderReference,
-        amountMinor: delivery.event.amountMinor === null ? null : Number(delivery.event.amountMinor),
-        currency: delivery.event.currency,
-        paymentId: delivery.paymentId ?? null,
-        chargeId: delivery.chargeId ?? null,
-        payload: delivery.payload,
-        signatureValid: true,
-        outcome: "recorded" as const,
-      })),
-    )
-    .onConflictDoNothing({ target: [paymentTransactions.provider, paymentTransactions.providerEventId] })
-    .returning({
-      id: paymentTransactions.id,
-      provider: paymentTransactions.provider,
-      eventId: paymentTransactions.providerEventId,
-    });
-  const idOf = new Map(inserted.map((row) => [`${row.provider}\u0000${row.eventId}`, row.id]));
+  const inserted = await runNamed<{ id: number; provider: string; provider_event_id: string }>(
+    tx,
+    insertDeliveries,
+    deliveryColumns.map((column) => byKey.map(column)),
+  );
+  const idOf = new Map(inserted.map((row) => [`${row.provider}\u0000${row.provider_event_id}`, row.id]));
   const fresh: Item[] = [];
   for (const item of items) {
     const id = idOf.get(item.key);
@@ -99,15 +150,7 @@ export async function writeBatch(tx: Tx, deliveries: readonly VerifiedDelivery[]
   /** Orders with a refund kept until they are paid (read with the lock: one round trip). */
   const withDeferredRefunds = new Set<string>();
   if (references.length > 0) {
-    const locked = await tx
-      .select({
-        order: orders,
-        deferred: sql<boolean>`exists (select 1 from ${paymentTransactions} where ${paymentTransactions.orderReference} = ${orders.orderReference} and ${paymentTransactions.outcome} = 'refund_deferred')`,
-      })
-      .from(orders)
-      .where(inArray(orders.orderReference, references))
-      .orderBy(asc(orders.orderReference))
-      .for("update", { of: orders });
+    const locked = await lockOrders(tx).execute({ references });
     for (const { order, deferred } of locked) {
       current.set(order.orderReference, order);
       if (deferred) withDeferredRefunds.add(order.orderReference);
@@ -143,20 +186,12 @@ export async function writeBatch(tx: Tx, deliveries: readonly VerifiedDelivery[]
 
   if (paidOrders.length > 0) {
     // The orders become paid and their reward tasks exist, in one statement.
-    await tx.execute(sql`
-      with paid as (
-        update ${orders} set status = 'paid', rail = 'fiat', paid_at = batch.paid_at, payment_provider = batch.provider
-        from unnest(
-          ${sql.param(paidOrders.map((order) => order.orderReference))}::text[],
-          ${sql.param(paidOrders.map((order) => order.paidAt!.toISOString()))}::timestamptz[],
-          ${sql.param(paidOrders.map((order) => order.paymentProvider))}::text[]
-        ) as batch (order_reference, paid_at, provider)
-        where ${orders.orderReference} = batch.order_reference and ${orders.status} = 'pending'
-        returning ${orders.orderReference} as order_reference
-      )
-      insert into ${rewardTasks} (order_reference, next_attempt_at)
-      select order_reference, now() + ${INLINE_LEASE_MS} * interval '1 millisecond' from paid
-      on conflict (order_reference) do nothing`);
+    await runNamed(tx, markPaid, [
+      paidOrders.map((order) => order.orderReference),
+      paidOrders.map((order) => order.paidAt!.toISOString()),
+      paidOrders.map((order) => order.paymentProvider),
+      INLINE_LEASE_MS,
+    ]);
     const deferredPaid = paidOrders.filter((order) => withDeferredRefunds.has(order.orderReference));
     if (deferredPaid.length > 0) await applyDeferredRefunds(tx, deferredPaid);
   }
@@ -234,16 +269,11 @@ async function applyDeferredRefunds(tx: Tx, paidOrders: readonly OrderRow[]): Pr
 }
 
 async function recordOutcomes(tx: Tx, fresh: readonly Item[]): Promise<void> {
-  await tx.execute(sql`
-    update ${paymentTransactions} set
-      outcome = batch.outcome, detail = batch.detail, needs_review = batch.needs_review,
-      processed_at = case when batch.processed then now() end
-    from unnest(
-      ${sql.param(fresh.map((item) => item.transactionId!))}::int8[],
-      ${sql.param(fresh.map((item) => item.handled!.outcome))}::text[],
-      ${sql.param(fresh.map((item) => item.handled!.detail))}::text[],
-      ${sql.param(fresh.map((item) => item.handled!.needsReview))}::bool[],
-      ${sql.param(fresh.map((item) => item.handled!.processed !== false))}::bool[]
-    ) as batch (id, outcome, detail, needs_review, processed)
-    where ${paymentTransactions.id} = batch.id`);
+  await runNamed(tx, writeOutcomes, [
+    fresh.map((item) => item.transactionId!),
+    fresh.map((item) => item.handled!.outcome),
+    fresh.map((item) => item.handled!.detail),
+    fresh.map((item) => item.handled!.needsReview),
+    fresh.map((item) => item.handled!.processed !== false),
+  ]);
 }

@@ -2,7 +2,7 @@
 // ignoring a row that exists, and `paidOrders` on-chain at mint time are the three layers. Orders
 // come one at a time (credit payments, retries) or in batches (the webhooks' group commit); both
 // go through the same code.
-import { inArray } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
 import type { Db } from "../../db/client.ts";
 import { orders, rewards, rewardTransitions } from "../../db/schema.ts";
@@ -81,9 +81,11 @@ export async function createRewardsForOrders(
     const current = await tx
       .select({ orderReference: orders.orderReference, refundedMinor: orders.refundedMinor })
       .from(orders)
-      .where(inArray(orders.orderReference, references))
+      .where(sql`${orders.orderReference} = any(${sql.placeholder("references")})`)
       .orderBy(orders.orderReference)
-      .for("share");
+      .for("share")
+      .prepare("rewards_share_orders")
+      .execute({ references });
     const refundedOf = new Map(current.map((row) => [row.orderReference, row.refundedMinor]));
     const outcome = new Map<string, CreateRewardResult>();
     const values: (typeof rewards.$inferInsert)[] = [];

@@ -5,6 +5,7 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { Db, Tx } from "../../db/client.ts";
+import { named, runNamed } from "../../db/named.ts";
 import { orders, rewardTasks, users } from "../../db/schema.ts";
 import type { OrderRow, RewardHook, RewardOutcome } from "../hook.ts";
 
@@ -117,17 +118,21 @@ export async function runRewardTasks(deps: RewardTaskDeps, paid: readonly OrderR
 
 /** Closes pending tasks with what the hook decided: `created`, or `no_reward` with the reason. */
 async function resolveTasks(db: Db, orderReferences: readonly string[], outcomes: readonly RewardOutcome[]) {
-  await db.execute(sql`
-    update ${rewardTasks} set
-      state = batch.state, reason = batch.reason, attempts = ${rewardTasks.attempts} + 1,
-      resolved_at = now(), resolved_by = 'system'
-    from unnest(
-      ${sql.param(orderReferences)}::text[],
-      ${sql.param(outcomes.map((outcome) => ("rewardId" in outcome ? "created" : "no_reward")))}::text[],
-      ${sql.param(outcomes.map((outcome) => ("noReward" in outcome ? outcome.noReward : null)))}::text[]
-    ) as batch (order_reference, state, reason)
-    where ${rewardTasks.orderReference} = batch.order_reference and ${rewardTasks.state} = 'pending'`);
+  await runNamed(db, resolvePendingTasks, [
+    orderReferences,
+    outcomes.map((outcome) => ("rewardId" in outcome ? "created" : "no_reward")),
+    outcomes.map((outcome) => ("noReward" in outcome ? outcome.noReward : null)),
+  ]);
 }
+
+const resolvePendingTasks = named(
+  "reward_tasks_resolve",
+  `update reward_tasks set
+     state = batch.state, reason = batch.reason, attempts = reward_tasks.attempts + 1,
+     resolved_at = now(), resolved_by = 'system'
+   from unnest($1::text[], $2::text[], $3::text[]) as batch (order_reference, state, reason)
+   where reward_tasks.order_reference = batch.order_reference and reward_tasks.state = 'pending'`,
+);
 
 export interface SweepSummary {
   attempted: number;
