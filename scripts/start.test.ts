@@ -1,5 +1,6 @@
 // `npm start` end to end: a chain, the contracts deployed, the addresses printed; Ctrl-C stops
-// everything; a restart finds the same contracts on the persisted chain.
+// everything; a restart finds the same contracts on the persisted chain. The indexer comes up
+// with it on the same database.
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -26,6 +27,7 @@ function start() {
       REFCODES_DATA_DIR: dataDir,
       DEPLOYER_PRIVATE_KEY: anvilKeys.deployer,
       REFERRAL_MINTER_PRIVATE_KEY: anvilKeys.operator,
+      INDEXER_PORT: "0",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -46,6 +48,22 @@ function start() {
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   children.push(child);
   return { child, running, exited };
+}
+
+/** Polls the indexer's GraphQL until the contract's state row is there (deploy blocks are
+ *  indexed live, just after the indexer reports ready). */
+async function indexedState(graphqlUrl: string, proxy: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const response = await fetch(graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ contractState(address: "${proxy.toLowerCase()}") { mode paused } }` }),
+    });
+    const body = (await response.json()) as { data?: { contractState: { mode: string; paused: boolean } | null } };
+    if (body.data?.contractState || Date.now() > deadline) return body.data?.contractState;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** A value of the printed summary, e.g. "  ReferralRewards   0x…". */
@@ -78,6 +96,10 @@ describe("npm start", () => {
     const nonce = (await (await fetch(`${serverUrl}/api/auth/nonce`)).json()) as { nonce: string };
     assert.match(nonce.nonce, /^[0-9a-f]{32}$/);
     assert.ok(existsSync(join(dataDir, "postgres", "data", "PG_VERSION")), "the database lives in the data dir");
+    // The indexer runs on the same database and has read the deployment's configuration events.
+    const graphqlUrl = field(output, "indexer GraphQL");
+    assert.match(graphqlUrl ?? "", /^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
+    assert.deepEqual(await indexedState(graphqlUrl!, proxy), { mode: "MINT", paused: false });
 
     first.child.kill("SIGINT");
     assert.equal(await first.exited, 0);
@@ -97,6 +119,8 @@ describe("npm start", () => {
     const stored = await db.query("select 1 from siwe_nonces where nonce = $1", [nonce.nonce]);
     await db.end();
     assert.equal(stored.rowCount, 1);
+    // Same build, same deployment: the indexer resumes its schema.
+    assert.deepEqual(await indexedState(field(again, "indexer GraphQL")!, proxy), { mode: "MINT", paused: false });
     second.child.kill("SIGINT");
     assert.equal(await second.exited, 0);
   });

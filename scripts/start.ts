@@ -1,7 +1,8 @@
 // `npm start`: the whole system on embedded defaults. At this stage: a local anvil (unless
 // RPC_URL is set) whose state persists in .data/, the contracts deployed if they are not there
 // yet, an embedded PostgreSQL (unless DATABASE_URL is set) with its data in .data/postgres, and
-// the server with its migrations applied. Ctrl-C stops everything this script started.
+// the server with its migrations applied; then the Ponder indexer on the same database. Ctrl-C
+// stops everything this script started.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createPublicClient, http } from "viem";
@@ -9,6 +10,8 @@ import { DeploymentNotFoundError, loadDeployment, writeDeployment } from "../dep
 import type { Deployment } from "../deployments/schema.ts";
 import { type Anvil, startAnvil } from "./lib/anvil.ts";
 import { deployReferralRewards } from "./lib/deploy.ts";
+import { indexerSchemaFor, type RunningIndexer, startIndexer } from "./lib/indexer.ts";
+import { LOCAL_CHAIN_ID } from "./lib/clients.ts";
 import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
 import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
 import { dataDir } from "./lib/paths.ts";
@@ -18,8 +21,10 @@ import { type RunningServer, startServer } from "../server/server.ts";
 const network = process.env.NETWORK ?? LOCAL_NETWORK;
 let anvil: Anvil | undefined;
 let server: RunningServer | undefined;
+let indexer: RunningIndexer | undefined;
 
 async function stop(code = 0) {
+  await indexer?.stop();
   await server?.stop();
   if (anvil) {
     clearLocalChain(anvil.process.pid ?? 0);
@@ -70,6 +75,28 @@ try {
   // embedded PostgreSQL unless DATABASE_URL
   server = await startServer({ ...serverConfig, rpcUrl: settings.rpcUrl }, { deployment });
   console.log(`database and server ready in ${Math.round(performance.now() - started)} ms`);
+
+  const indexerStarted = performance.now();
+  const viewsSchema = process.env.INDEXER_VIEWS_SCHEMA || "refcodes_indexer";
+  const indexerSchema = process.env.INDEXER_SCHEMA || indexerSchemaFor(deployment);
+  console.log(`starting the indexer (schema ${indexerSchema})...`);
+  indexer = await startIndexer({
+    databaseUrl: server.databaseUrl,
+    rpcUrl: settings.rpcUrl,
+    network,
+    schema: indexerSchema,
+    viewsSchema,
+    port: Number(process.env.INDEXER_PORT || 42069),
+    onLog: (line) => {
+      if (process.env.INDEXER_LOG_LEVEL || /"level":(50|60)/.test(line)) console.error(`indexer: ${line}`);
+    },
+  });
+  if (deployment.chainId === LOCAL_CHAIN_ID) {
+    // Ponder treats a local chain's last 30 blocks as unfinalized and indexes them only when the
+    // next block arrives; an empty block brings the indexer up to date at once.
+    await createPublicClient({ transport: http(settings.rpcUrl) }).request({ method: "evm_mine" as never });
+  }
+  console.log(`indexer ready in ${Math.round(performance.now() - indexerStarted)} ms`);
   const database =
     server.embeddedPort === undefined
       ? "DATABASE_URL"
@@ -78,6 +105,7 @@ try {
   console.log(`
 Refcodes is running
   server            ${server.url}   (API reference ${server.url}/api/docs, metrics ${server.url}/metrics)
+  indexer GraphQL   ${indexer.graphqlUrl}   (SQL client ${indexer.url}/sql, status ${indexer.url}/status; views schema ${viewsSchema})
   database          ${database}   (migrations applied)
   chain RPC         ${settings.rpcUrl}${anvil ? `   (ws ${anvil.wsUrl}; anvil, state in ${join(dataDir, "anvil")})` : ""}
   chain id          ${deployment.chainId}

@@ -129,6 +129,9 @@ if (build.code !== 0) {
   results.push(
     await timed("server (embedded PostgreSQL)", () => nodeSuite("server", ["server/**/*.test.ts"], embeddedEnv)),
   );
+  results.push(
+    await timed("indexer (Ponder, test/indexer)", () => nodeSuite("indexer", ["test/indexer/*.test.ts"], embeddedEnv)),
+  );
   if (process.env.DATABASE_URL) {
     results.push(await timed("server (DATABASE_URL)", () => nodeSuite("server-database-url", ["server/**/*.test.ts"])));
   }

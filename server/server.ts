@@ -17,6 +17,8 @@ import { createSizer } from "./rewards/ledger/sizer.ts";
 
 export interface RunningServer {
   url: string;
+  /** The database in use (DATABASE_URL or the embedded one's), for the indexer. */
+  databaseUrl: string;
   /** The port of the embedded PostgreSQL in use, when DATABASE_URL was not set. */
   embeddedPort: number | undefined;
   deps: AppDeps;
@@ -75,6 +77,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
   let stopping: Promise<void> | undefined;
   return {
     url,
+    databaseUrl: appDatabase.url,
     embeddedPort,
     deps,
     app: serverApp,

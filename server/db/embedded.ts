@@ -135,6 +135,8 @@ export async function useEmbeddedPostgres(directory: string): Promise<EmbeddedDa
 
 export interface AppDatabase {
   database: Database;
+  /** Where it is (DATABASE_URL or the embedded cluster's), for other processes such as the indexer. */
+  url: string;
   /** The embedded cluster's port, when `url` was undefined. */
   embeddedPort: number | undefined;
   /** Closes the pool, then stops the embedded cluster if this call started it. */
@@ -159,7 +161,7 @@ export async function openAppDatabase(url: string | undefined, options: { max: n
     await stop();
     throw error;
   }
-  return { database, embeddedPort: embedded?.port, stop };
+  return { database, url: url ?? embedded!.url, embeddedPort: embedded?.port, stop };
 }
 
 const RUNNING_FILE = "running.json";

@@ -1,0 +1,64 @@
+// What the indexer reads from the environment, validated once, with messages that name the
+// variable. Shared by ponder.config.ts and the scripts that start the indexer.
+import { z } from "zod";
+import { loadDeployment } from "../deployments/load.ts";
+import type { Deployment } from "../deployments/schema.ts";
+import { readLocalChain } from "../scripts/lib/local-chain.ts";
+
+export const LOCAL_CHAIN_ID = 31337;
+
+const identifier = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,44}$/, "must be a lower-case SQL identifier of at most 45 characters");
+
+const envSchema = z.object({
+  NETWORK: z.string().min(1).default("local"),
+  DEPLOYMENTS_DIR: z.string().min(1).optional(),
+  RPC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  RPC_WS_URL: z.url({ protocol: /^wss?$/ }).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  INDEXER_POLLING_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  INDEXER_SCHEMA: identifier.default("refcodes_ponder"),
+  INDEXER_VIEWS_SCHEMA: identifier.default("refcodes_indexer"),
+});
+
+export interface IndexerSettings {
+  network: string;
+  deployment: Deployment;
+  rpcUrl: string;
+  wsUrl: string | undefined;
+  databaseUrl: string;
+  local: boolean;
+  pollingIntervalMs: number;
+  schema: string;
+  viewsSchema: string;
+}
+
+export class IndexerSettingsError extends Error {
+  override name = "IndexerSettingsError";
+}
+
+export function indexerSettings(rawEnv: NodeJS.ProcessEnv): IndexerSettings {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== "")));
+  if (!parsed.success) throw new IndexerSettingsError(`indexer: ${z.prettifyError(parsed.error)}`);
+  const env = parsed.data;
+  const deployment = loadDeployment(env.NETWORK, env.DEPLOYMENTS_DIR);
+  const localChain = env.NETWORK === "local" ? readLocalChain() : undefined;
+  const rpcUrl = env.RPC_URL ?? localChain?.rpcUrl;
+  if (!rpcUrl) throw new IndexerSettingsError(`indexer: RPC_URL is required for network "${env.NETWORK}"`);
+  if (!env.DATABASE_URL) throw new IndexerSettingsError("indexer: DATABASE_URL is required (the server's database)");
+  const local = deployment.chainId === LOCAL_CHAIN_ID;
+  // anvil answers websockets on its HTTP port: a new block reaches the indexer at once.
+  const wsUrl = env.RPC_WS_URL ?? (local ? rpcUrl.replace(/^http/, "ws") : undefined);
+  return {
+    network: env.NETWORK,
+    deployment,
+    rpcUrl,
+    wsUrl,
+    databaseUrl: env.DATABASE_URL,
+    local,
+    pollingIntervalMs: local ? 100 : env.INDEXER_POLLING_MS,
+    schema: env.INDEXER_SCHEMA,
+    viewsSchema: env.INDEXER_VIEWS_SCHEMA,
+  };
+}
