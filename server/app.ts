@@ -3,6 +3,7 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { sql } from "drizzle-orm";
 import { bodyLimit } from "./http/body-limit.ts";
 import { HTTPException } from "hono/http-exception";
+import { analyticsRoutes } from "./analytics/routes.ts";
 import { NONCE_TTL_SECONDS, purgeExpiredNonces } from "./auth/nonces.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { purgeExpiredSessions } from "./auth/sessions.ts";
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): ServerApp {
   app.route("/api", paymentAdminRoutes(deps));
   app.route("/api", checkoutRoutes(deps));
   app.route("/api/v1", hostRoutes(deps));
+  app.route("/", analyticsRoutes(deps)); // /graphql
 
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",

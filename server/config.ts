@@ -1,6 +1,7 @@
 // Server configuration from the environment, validated once at start. Every bad or missing
 // variable is reported on its own line, so an operator fixes them all in one go.
 import { type Address, getAddress } from "viem";
+import { sqlIdentifier } from "./db/sql-identifier.ts";
 import { z } from "zod";
 
 const splitList = (value: string) =>
@@ -29,6 +30,9 @@ const address = z
   .transform((value): Address => getAddress(value));
 
 const positiveInt = (max: number) => z.coerce.number().int().positive().max(max);
+
+/** Where the indexer publishes its stable views; the indexer and the server default to it alike. */
+export const DEFAULT_INDEXER_VIEWS_SCHEMA = "refcodes_indexer";
 
 const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -90,6 +94,9 @@ const envSchema = z.object({
   /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = none:
    *  the client address is the socket's). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** The schema where the indexer publishes its stable views (`payout`), read by the analytics
+   *  GraphQL; spliced into SQL, hence a plain lower-case identifier only. */
+  INDEXER_VIEWS_SCHEMA: sqlIdentifier.default(DEFAULT_INDEXER_VIEWS_SCHEMA),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -130,6 +137,8 @@ export interface ServerConfig {
   wayforpay: { merchantAccount: string; secretKey: string; domain: string } | undefined;
   /** Undefined: the Stripe webhook answers 503. */
   stripe: { webhookSecret: string; toleranceSeconds: number } | undefined;
+  /** Where the indexer's views are (analytics' paid-on-chain figures). */
+  indexerViewsSchema: string;
 }
 
 /** Test credentials of the local network, so the payment flow can be tried offline. */
@@ -207,6 +216,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
     beaconMaxInFlight: env.BEACON_MAX_IN_FLIGHT,
     trustProxyHops: env.TRUST_PROXY,
     rewardSweepIntervalSeconds: env.REWARD_SWEEP_INTERVAL_SECONDS,
+    indexerViewsSchema: env.INDEXER_VIEWS_SCHEMA,
     ...paymentProviders(env),
   };
 }
