@@ -1,7 +1,15 @@
 // The indexer's tables: a mirror of what ReferralRewards emitted, shaped for the questions asked
 // of it (is this order paid, how much has this referrer earned, what did the contract look like
 // at block N). Ponder reverts every row of a reorged block by itself.
-import { index, onchainEnum, onchainTable } from "ponder";
+import { index, onchainEnum, onchainTable, type PgColumnsBuilders } from "ponder";
+
+/** Where on the chain a row's event is: the transaction, block, log index and block time. */
+const placeColumns = (t: PgColumnsBuilders) => ({
+  txHash: t.hex().notNull(),
+  blockNumber: t.bigint().notNull(),
+  logIndex: t.integer().notNull(),
+  timestamp: t.bigint().notNull(),
+});
 
 /** One row per paid order: `paidOrders[orderRef]` is true exactly for these. */
 export const payout = onchainTable(
@@ -10,10 +18,7 @@ export const payout = onchainTable(
     orderRef: t.hex().primaryKey(),
     referrer: t.hex().notNull(),
     amount: t.bigint().notNull(),
-    txHash: t.hex().notNull(),
-    blockNumber: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
-    timestamp: t.bigint().notNull(),
+    ...placeColumns(t),
     /** Paid by `payReferralBatch` rather than `payReferral`. */
     batch: t.boolean().notNull(),
   }),
@@ -31,10 +36,7 @@ export const skippedPayout = onchainTable(
     orderRef: t.hex().notNull(),
     referrer: t.hex().notNull(),
     amount: t.bigint().notNull(),
-    txHash: t.hex().notNull(),
-    blockNumber: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
-    timestamp: t.bigint().notNull(),
+    ...placeColumns(t),
   }),
   (table) => ({ orderRefIdx: index().on(table.orderRef) }),
 );
@@ -93,10 +95,7 @@ export const configChange = onchainTable(
   (t) => ({
     id: t.text().primaryKey(),
     kind: configKind("kind").notNull(),
-    txHash: t.hex().notNull(),
-    blockNumber: t.bigint().notNull(),
-    logIndex: t.integer().notNull(),
-    timestamp: t.bigint().notNull(),
+    ...placeColumns(t),
     /** MINT or TRANSFER (mode). */
     mode: t.text(),
     previousMode: t.text(),

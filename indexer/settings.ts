@@ -4,12 +4,10 @@ import { z } from "zod";
 import { loadDeployment } from "../deployments/load.ts";
 import type { Deployment } from "../deployments/schema.ts";
 import { readLocalChain } from "../scripts/lib/local-chain.ts";
+import { DEFAULT_INDEXER_VIEWS_SCHEMA } from "../server/config.ts";
+import { sqlIdentifier } from "../server/db/sql-identifier.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
-
-const identifier = z
-  .string()
-  .regex(/^[a-z_][a-z0-9_]{0,44}$/, "must be a lower-case SQL identifier of at most 45 characters");
 
 const envSchema = z.object({
   NETWORK: z.string().min(1).default("local"),
@@ -18,8 +16,8 @@ const envSchema = z.object({
   RPC_WS_URL: z.url({ protocol: /^wss?$/ }).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   INDEXER_POLLING_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
-  INDEXER_SCHEMA: identifier.default("refcodes_ponder"),
-  INDEXER_VIEWS_SCHEMA: identifier.default("refcodes_indexer"),
+  INDEXER_SCHEMA: sqlIdentifier.default("refcodes_ponder"),
+  INDEXER_VIEWS_SCHEMA: sqlIdentifier.default(DEFAULT_INDEXER_VIEWS_SCHEMA),
 });
 
 export interface IndexerSettings {

@@ -77,7 +77,7 @@ try {
   console.log(`database and server ready in ${Math.round(performance.now() - started)} ms`);
 
   const indexerStarted = performance.now();
-  const viewsSchema = process.env.INDEXER_VIEWS_SCHEMA || "refcodes_indexer";
+  const viewsSchema = serverConfig.indexerViewsSchema; // where the server's analytics reads
   const indexerSchema = process.env.INDEXER_SCHEMA || indexerSchemaFor(deployment);
   console.log(`starting the indexer (schema ${indexerSchema})...`);
   indexer = await startIndexer({

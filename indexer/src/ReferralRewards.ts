@@ -140,23 +140,17 @@ ponder.on("ReferralRewards:LimitsUpdated", async ({ event, context }) => {
   await recordConfig(context, event, { kind: "limits", ...limits }, limits);
 });
 
-ponder.on("ReferralRewards:Paused", async ({ event, context }) => {
-  await recordConfig(
-    context,
-    event,
-    { kind: "paused", account: event.args.account.toLowerCase() as Hex },
-    { paused: true },
-  );
-});
-
-ponder.on("ReferralRewards:Unpaused", async ({ event, context }) => {
-  await recordConfig(
-    context,
-    event,
-    { kind: "unpaused", account: event.args.account.toLowerCase() as Hex },
-    { paused: false },
-  );
-});
+const recordPause =
+  (paused: boolean) =>
+  async ({ event, context }: { event: OnChain & { args: { account: Hex } }; context: { db: any } }) =>
+    recordConfig(
+      context,
+      event,
+      { kind: paused ? "paused" : "unpaused", account: event.args.account.toLowerCase() as Hex },
+      { paused },
+    );
+ponder.on("ReferralRewards:Paused", recordPause(true));
+ponder.on("ReferralRewards:Unpaused", recordPause(false));
 
 ponder.on("ReferralRewards:Upgraded", async ({ event, context }) => {
   const implementation = event.args.implementation.toLowerCase() as Hex;

@@ -3,6 +3,7 @@
 // and acted on. The reward step runs after that commit, where no failure can reach the provider.
 import type { Logger } from "pino";
 import type { Db } from "../../db/client.ts";
+import { PG_DEADLOCK, pgErrorCode } from "../../db/errors.ts";
 import { createGroupCommit } from "../../db/group-commit.ts";
 import { paymentTransactions } from "../../db/schema.ts";
 import type { OrderRow, RewardHook } from "../../rewards/hook.ts";
@@ -113,18 +114,13 @@ async function processBatch(
   return written.results.map((result) => ({ ok: true, result }));
 }
 
-const DEADLOCK = "40P01";
-
 /** Batches lock in key order, but a deadlock detected by Postgres is retried, not reported. */
 async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      const code =
-        (error as { code?: string; cause?: { code?: string } }).code ??
-        (error as { cause?: { code?: string } }).cause?.code;
-      if (code !== DEADLOCK || attempt >= attempts) throw error;
+      if (pgErrorCode(error) !== PG_DEADLOCK || attempt >= attempts) throw error;
     }
   }
 }

@@ -6,7 +6,8 @@ import type { AppDeps } from "../../deps.ts";
 import { ApiError } from "../../http/errors.ts";
 import { adminErrors, commonErrors, createRouter, errorResponse } from "../../http/openapi.ts";
 import { findingKinds, kindDescriptions } from "./kinds.ts";
-import { ChainMismatchError, type ReconcileReport, reconcileLedger } from "./reconcile.ts";
+import { ChainMismatchError } from "./reconcile.ts";
+import { reconcileRunner } from "./runner.ts";
 
 const Finding = z
   .object({
@@ -75,14 +76,10 @@ function chainError(error: unknown): never {
 
 export function reconcileRoutes(deps: AppDeps) {
   const router = createRouter();
-  // Concurrent requests share one run: an impatient admin does not multiply the RPC load.
-  let running: Promise<ReconcileReport> | undefined;
-  const reconcile = () =>
-    (running ??= reconcileLedger({ db: deps.db, client: deps.chain.client, deployment: deps.chain.deployment })
-      .catch(chainError)
-      .finally(() => {
-        running = undefined;
-      }));
+  // A fresh run, shared with concurrent requests (and the analytics status): an impatient admin
+  // does not multiply the RPC load.
+  const runner = reconcileRunner(deps);
+  const reconcile = () => runner.latest(0).catch(chainError);
 
   router.openapi(
     createRoute({
