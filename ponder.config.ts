@@ -4,6 +4,7 @@
 //   DEPLOYMENTS_DIR   where <network>.json lives (default deployments/)
 //   RPC_URL           the chain's HTTP RPC (local: the running `npm start`/`npm run chain`)
 //   RPC_WS_URL        its websocket; on a local chain (id 31337) derived from RPC_URL
+//   INDEXER_RPC_LANES request budgets Ponder gives RPC_URL (default 1, local chain 10)
 //   DATABASE_URL      the server's Postgres (required); the indexer lives in its own schema
 import { createConfig } from "ponder";
 import { referralRewardsAbi } from "./deployments/abi.ts";
@@ -16,7 +17,7 @@ export default createConfig({
   chains: {
     [settings.network]: {
       id: settings.deployment.chainId,
-      rpc: settings.rpcUrl,
+      rpc: settings.rpcLanes === 1 ? settings.rpcUrl : Array<string>(settings.rpcLanes).fill(settings.rpcUrl),
       ...(settings.wsUrl ? { ws: settings.wsUrl } : {}),
       pollingInterval: settings.pollingIntervalMs,
       // A local chain is reset between runs; cached RPC answers of an old chain would be wrong.

@@ -18,7 +18,16 @@ const envSchema = z.object({
   INDEXER_POLLING_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   INDEXER_SCHEMA: sqlIdentifier.default("refcodes_ponder"),
   INDEXER_VIEWS_SCHEMA: sqlIdentifier.default(DEFAULT_INDEXER_VIEWS_SCHEMA),
+  INDEXER_RPC_LANES: z.coerce.number().int().min(1).max(50).optional(),
 });
+
+/**
+ * Ponder 0.16 rate-limits each RPC URL on its own, starting at 20 requests/s and growing only
+ * after ~10 s of success, with no setting for the start. A local anvil has no limit to respect,
+ * so there the URL is listed this many times (each listing its own budget); a backfill is then
+ * bound by anvil, not by the limiter (bench:indexer: ~1,900 → 3,000+ events/s).
+ */
+const LOCAL_RPC_LANES = 10;
 
 export interface IndexerSettings {
   network: string;
@@ -28,6 +37,8 @@ export interface IndexerSettings {
   databaseUrl: string;
   local: boolean;
   pollingIntervalMs: number;
+  /** How many times the RPC URL is given to Ponder: its request budget is per listing. */
+  rpcLanes: number;
   schema: string;
   viewsSchema: string;
 }
@@ -56,6 +67,7 @@ export function indexerSettings(rawEnv: NodeJS.ProcessEnv): IndexerSettings {
     databaseUrl: env.DATABASE_URL,
     local,
     pollingIntervalMs: local ? 100 : env.INDEXER_POLLING_MS,
+    rpcLanes: env.INDEXER_RPC_LANES ?? (local ? LOCAL_RPC_LANES : 1),
     schema: env.INDEXER_SCHEMA,
     viewsSchema: env.INDEXER_VIEWS_SCHEMA,
   };

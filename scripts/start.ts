@@ -11,7 +11,6 @@ import type { Deployment } from "../deployments/schema.ts";
 import { type Anvil, startAnvil } from "./lib/anvil.ts";
 import { deployReferralRewards } from "./lib/deploy.ts";
 import { indexerSchemaFor, type RunningIndexer, startIndexer } from "./lib/indexer.ts";
-import { LOCAL_CHAIN_ID } from "./lib/clients.ts";
 import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
 import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
 import { dataDir } from "./lib/paths.ts";
@@ -91,11 +90,6 @@ try {
       if (process.env.INDEXER_LOG_LEVEL || /"level":(50|60)/.test(line)) console.error(`indexer: ${line}`);
     },
   });
-  if (deployment.chainId === LOCAL_CHAIN_ID) {
-    // Ponder treats a local chain's last 30 blocks as unfinalized and indexes them only when the
-    // next block arrives; an empty block brings the indexer up to date at once.
-    await createPublicClient({ transport: http(settings.rpcUrl) }).request({ method: "evm_mine" as never });
-  }
   console.log(`indexer ready in ${Math.round(performance.now() - indexerStarted)} ms`);
   const database =
     server.embeddedPort === undefined

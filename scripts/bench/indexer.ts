@@ -391,6 +391,9 @@ await runBench(async (cleanup) => {
           "scripts/bench/analytics.ts benchAnalytics(): the admin's funnel over HTTP on a stack of its own (its own PostgreSQL, anvil and data; the payout view stood in by a table), run after the indexer stopped; its own target is p95 <= 50 ms",
       },
       ponder: "ponder 0.16.10 `ponder start` (child process), log level " + logLevel,
+      rpc_lanes: env.INDEXER_RPC_LANES
+        ? Number(env.INDEXER_RPC_LANES)
+        : "10 (the local-chain default of INDEXER_RPC_LANES)",
     },
     machine: machine(),
     date: new Date().toISOString(),

@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { createPublicClient, http } from "viem";
+import { LOCAL_CHAIN_ID } from "./clients.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const ponderBin = `${root}node_modules/ponder/dist/esm/bin/ponder.js`;
@@ -127,6 +129,12 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
       throw new IndexerStartError(`the indexer was not ready in time:\n${output.slice(-30).join("\n")}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const chain = createPublicClient({ transport: http(options.rpcUrl) });
+  if ((await chain.getChainId()) === LOCAL_CHAIN_ID) {
+    // Ponder treats a local chain's last 30 blocks as unfinalized and indexes them only when the
+    // next block arrives; an empty block brings the indexer up to date at once.
+    await chain.request({ method: "evm_mine" as never });
   }
 
   const query = async <T>(text: string, variables?: Record<string, unknown>): Promise<T> => {

@@ -1,5 +1,6 @@
 // Plain-text output of the audit and verify-order CLIs: one finding per line, then what the
 // kinds mean, so a report pasted into a ticket explains itself.
+import { type IndexerReport, indexerKindDescriptions } from "./indexer.ts";
 import { type FindingKind, kindDescriptions } from "./kinds.ts";
 import type { Finding } from "./report.ts";
 import type { ReconcileReport } from "./reconcile.ts";
@@ -37,6 +38,29 @@ export function formatReport(report: ReconcileReport, source: string): string {
     ...legend(report.findings),
     "",
     verdict,
+  ].join("\n");
+}
+
+export function formatIndexerReport(report: IndexerReport): string {
+  const width = Math.max(0, ...report.findings.map((f) => f.kind.length));
+  const kinds = [...new Set(report.findings.map((f) => f.kind))];
+  const { counts } = report;
+  const header = report.checked
+    ? `indexer vs chain and ledger: views "${report.viewsSchema}", indexed to block ${report.indexedBlock}; ` +
+      `checked ${report.payouts} payouts and ${report.referrers} referrers`
+    : `indexer: views "${report.viewsSchema}" not checked`;
+  return [
+    header,
+    ...(report.findings.length ? [""] : []),
+    ...report.findings.map(
+      (f) =>
+        `${f.severity === "mismatch" ? "MISMATCH" : "warning "} ${f.kind.padEnd(width)}  ${f.subject}\n    ${f.message}`,
+    ),
+    ...(kinds.length ? ["", "kinds:", ...kinds.map((kind) => `  ${kind}: ${indexerKindDescriptions[kind]}`)] : []),
+    "",
+    report.ok
+      ? `indexer OK: no mismatches${counts.warnings ? ` (${counts.warnings} warning${counts.warnings === 1 ? "" : "s"})` : ""}`
+      : `indexer FAILED: ${counts.mismatches} mismatch${counts.mismatches === 1 ? "" : "es"}`,
   ].join("\n");
 }
 

@@ -29,6 +29,9 @@ export interface ReconcileContext {
   /** Ledger rows per page (and per `paymentOf` multicall). */
   pageSize?: number;
   blocksPerQuery?: bigint;
+  /** ReferralPaid events already read from the start block to `toBlock` (the audit shares them
+   *  with the indexer check); read here when absent. */
+  chainEvents?: { events: readonly PaidEvent[]; toBlock: bigint };
 }
 
 export interface ReconcileReport {
@@ -76,6 +79,15 @@ function eventsByOrderRef(events: readonly PaidEvent[], into = new Map<string, P
   return into;
 }
 
+/** Reads the contract's ReferralPaid events of a block range, in the context's page size. */
+export const paidEventReader =
+  (ctx: Pick<ReconcileContext, "client" | "deployment" | "blocksPerQuery">) => (from: bigint, to: bigint) =>
+    readPaidEvents(ctx.client, ctx.deployment.proxy, {
+      fromBlock: from,
+      toBlock: to,
+      ...(ctx.blocksPerQuery ? { blocksPerQuery: ctx.blocksPerQuery } : {}),
+    });
+
 export async function reconcileLedger(ctx: ReconcileContext): Promise<ReconcileReport> {
   const { db, client, deployment } = ctx;
   const pageSize = ctx.pageSize ?? 500;
@@ -83,17 +95,19 @@ export async function reconcileLedger(ctx: ReconcileContext): Promise<ReconcileR
     now: ctx.now?.() ?? new Date(),
     mintingGraceMs: ctx.mintingGraceMs ?? DEFAULT_MINTING_GRACE_MS,
   };
-  await assertSameChain(client, deployment.chainId);
   const fromBlock = BigInt(deployment.startBlock);
-  // viem caches the block number for its polling interval; a stale one would hide fresh payments.
-  let toBlock = await client.getBlockNumber({ cacheTime: 0 });
-  const readEvents = (from: bigint, to: bigint) =>
-    readPaidEvents(client, deployment.proxy, {
-      fromBlock: from,
-      toBlock: to,
-      ...(ctx.blocksPerQuery ? { blocksPerQuery: ctx.blocksPerQuery } : {}),
-    });
-  const events = eventsByOrderRef(await readEvents(fromBlock, toBlock));
+  const readEvents = paidEventReader(ctx);
+  let toBlock: bigint;
+  let events: Map<string, PaidEvent[]>;
+  if (ctx.chainEvents) {
+    toBlock = ctx.chainEvents.toBlock;
+    events = eventsByOrderRef(ctx.chainEvents.events);
+  } else {
+    await assertSameChain(client, deployment.chainId);
+    // viem caches the block number for its polling interval; a stale one would hide fresh payments.
+    toBlock = await client.getBlockNumber({ cacheTime: 0 });
+    events = eventsByOrderRef(await readEvents(fromBlock, toBlock));
+  }
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
