@@ -10,7 +10,8 @@ import { DeploymentNotFoundError, loadDeployment, writeDeployment } from "../dep
 import type { Deployment } from "../deployments/schema.ts";
 import { type Anvil, startAnvil } from "./lib/anvil.ts";
 import { deployReferralRewards } from "./lib/deploy.ts";
-import { indexerSchemaFor, type RunningIndexer, startIndexer } from "./lib/indexer.ts";
+import { buildApp } from "./lib/app-build.ts";
+import { freePort, indexerSchemaFor, type RunningIndexer, startIndexer } from "./lib/indexer.ts";
 import { clearLocalChain, writeLocalChain } from "./lib/local-chain.ts";
 import { LOCAL_NETWORK, resolveNetworkSettings } from "./lib/network-settings.ts";
 import { dataDir } from "./lib/paths.ts";
@@ -70,9 +71,19 @@ try {
     writeDeployment(deployment);
   }
 
+  const appStarted = performance.now();
+  console.log("building the app...");
+  const app = await buildApp({ network });
+  console.log(app.built ? `app built in ${Math.round(performance.now() - appStarted)} ms` : "app up to date");
+
   const started = performance.now();
+  const indexerPort = Number(process.env.INDEXER_PORT || 42069) || (await freePort()); // 0: any free port
+  const appConfig = {
+    ...serverConfig.app,
+    indexerPublicUrl: serverConfig.app.indexerPublicUrl ?? `http://127.0.0.1:${indexerPort}/graphql`,
+  };
   // embedded PostgreSQL unless DATABASE_URL
-  server = await startServer({ ...serverConfig, rpcUrl: settings.rpcUrl }, { deployment });
+  server = await startServer({ ...serverConfig, rpcUrl: settings.rpcUrl, app: appConfig }, { deployment });
   console.log(`database and server ready in ${Math.round(performance.now() - started)} ms`);
 
   const indexerStarted = performance.now();
@@ -85,7 +96,7 @@ try {
     network,
     schema: indexerSchema,
     viewsSchema,
-    port: Number(process.env.INDEXER_PORT || 42069),
+    port: indexerPort,
     onLog: (line) => {
       if (process.env.INDEXER_LOG_LEVEL || /"level":(50|60)/.test(line)) console.error(`indexer: ${line}`);
     },
@@ -98,6 +109,7 @@ try {
 
   console.log(`
 Refcodes is running
+  app               ${server.url}   (store ${server.url}/store, dashboard /dashboard, admin /admin, verify /verify)
   server            ${server.url}   (API reference ${server.url}/api/docs, metrics ${server.url}/metrics)
   indexer GraphQL   ${indexer.graphqlUrl}   (SQL client ${indexer.url}/sql, status ${indexer.url}/status; views schema ${viewsSchema})
   database          ${database}   (migrations applied)

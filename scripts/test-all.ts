@@ -92,6 +92,7 @@ async function nodeSuite(name: string, patterns: string[], env?: NodeJS.ProcessE
 async function lintSuite() {
   const checks: [string, string[]][] = [
     ["tsc", ["--noEmit", "-p", "."]],
+    ["tsc", ["--noEmit", "-p", "app"]],
     ["prettier", ["--check", "--log-level", "warn", "."]],
     ["forge", ["fmt", "--check"]],
   ];

@@ -4,6 +4,8 @@ import { sql } from "drizzle-orm";
 import { bodyLimit } from "./http/body-limit.ts";
 import { HTTPException } from "hono/http-exception";
 import { analyticsRoutes } from "./analytics/routes.ts";
+import { appConfigRoutes } from "./app-config/routes.ts";
+import { simulateRoutes } from "./dev/simulate-routes.ts";
 import { NONCE_TTL_SECONDS, purgeExpiredNonces } from "./auth/nonces.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { purgeExpiredSessions } from "./auth/sessions.ts";
@@ -109,6 +111,8 @@ export function createApp(deps: AppDeps): ServerApp {
   app.route("/api", paymentAdminRoutes(deps));
   app.route("/api", checkoutRoutes(deps));
   app.route("/api/v1", hostRoutes(deps));
+  app.route("/api", appConfigRoutes(deps));
+  app.route("/api", simulateRoutes(deps)); // local network only: the demo store's payment provider
   app.route("/", analyticsRoutes(deps)); // /graphql
 
   app.doc31("/api/openapi.json", {
@@ -126,7 +130,7 @@ export function createApp(deps: AppDeps): ServerApp {
 
   // Pages of the app: first-touch capture runs on every page request.
   app.use("*", firstTouch(deps.config, codes.resolve));
-  app.route("/", appPages());
+  app.route("/", appPages(deps.config.app.distDir));
 
   app.onError((error, c) => {
     const requestId = c.get("requestId");

@@ -97,6 +97,19 @@ const envSchema = z.object({
   /** The schema where the indexer publishes its stable views (`payout`), read by the analytics
    *  GraphQL; spliced into SQL, hence a plain lower-case identifier only. */
   INDEXER_VIEWS_SCHEMA: sqlIdentifier.default(DEFAULT_INDEXER_VIEWS_SCHEMA),
+  /** The app (GET /api/app-config): a JSON-RPC URL browsers can reach (default RPC_URL). */
+  PUBLIC_RPC_URL: urlOf(["http:", "https:"]).optional(),
+  /** The app's transaction links: this prefix plus the hash, e.g. https://etherscan.io/tx/ */
+  EXPLORER_TX_URL: urlOf(["http:", "https:"]).optional(),
+  /** WalletConnect Cloud project id; the app offers WalletConnect only when it is set. */
+  WALLETCONNECT_PROJECT_ID: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, "expected the 32 hex digits of a WalletConnect project id")
+    .optional(),
+  /** The indexer's public GraphQL URL, shown by the app (npm start sets it). */
+  INDEXER_PUBLIC_URL: urlOf(["http:", "https:"]).optional(),
+  /** The built app the server serves (default app/dist). */
+  APP_DIST_DIR: z.string().min(1).optional(),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -139,6 +152,14 @@ export interface ServerConfig {
   stripe: { webhookSecret: string; toleranceSeconds: number } | undefined;
   /** Where the indexer's views are (analytics' paid-on-chain figures). */
   indexerViewsSchema: string;
+  /** What the app is told at start (GET /api/app-config). */
+  app: {
+    publicRpcUrl: string | undefined;
+    explorerTxUrl: string | undefined;
+    walletConnectProjectId: string | undefined;
+    indexerPublicUrl: string | undefined;
+    distDir: string | undefined;
+  };
 }
 
 /** Test credentials of the local network, so the payment flow can be tried offline. */
@@ -217,6 +238,13 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
     trustProxyHops: env.TRUST_PROXY,
     rewardSweepIntervalSeconds: env.REWARD_SWEEP_INTERVAL_SECONDS,
     indexerViewsSchema: env.INDEXER_VIEWS_SCHEMA,
+    app: {
+      publicRpcUrl: env.PUBLIC_RPC_URL,
+      explorerTxUrl: env.EXPLORER_TX_URL,
+      walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID,
+      indexerPublicUrl: env.INDEXER_PUBLIC_URL,
+      distDir: env.APP_DIST_DIR,
+    },
     ...paymentProviders(env),
   };
 }
