@@ -22,6 +22,8 @@ export function appPages(distDir = defaultDist) {
       }
     });
     router.use("*", serveStatic({ root }));
+    // A missing hashed asset is an old build's: index.html in its place would break the page.
+    router.get("/assets/*", (c) => c.text("not found", 404));
     router.get("*", serveStatic({ root, path: "index.html" }));
     return router;
   }

@@ -13,11 +13,9 @@ const AppConfig = z
     explorerTxUrl: z.string().nullable(),
     walletConnectProjectId: z.string().nullable(),
     indexerUrl: z.string().nullable(),
-    simulatePayments: z
-      .boolean()
-      .openapi({
-        description: "The local network with its test WayForPay key: the demo store may simulate the provider",
-      }),
+    simulatePayments: z.boolean().openapi({
+      description: "The local network with its test WayForPay key: the demo store may simulate the provider",
+    }),
   })
   .openapi("AppConfig");
 

@@ -110,6 +110,25 @@ describe("reward approval", () => {
     assert.equal(reward!.state, "approved");
   });
 
+  it("lists price sources and desk rates for admins only", async () => {
+    const sources = await admin.get("/api/admin/price-sources");
+    assert.equal(sources.status, 200);
+    const usd = sources.body.priceSources.find((s: { currency: string }) => s.currency === "USD");
+    assert.equal(usd.kind, "desk");
+    assert.equal(usd.feed, null);
+    assert.equal(usd.maxAgeSeconds, 3600);
+    assert.match(usd.updatedBy, /^admin:0x/);
+    const rates = await admin.get("/api/admin/desk-rates");
+    assert.equal(rates.status, 200);
+    const rate = rates.body.deskRates.find((r: { currency: string }) => r.currency === "USD");
+    assert.deepEqual([rate.answer, rate.decimals], ["100", 2]);
+    assert.ok(!Number.isNaN(Date.parse(rate.setAt)));
+    const referrer = stack.client();
+    await signIn(referrer);
+    assert.equal((await referrer.get("/api/admin/price-sources")).status, 403);
+    assert.equal((await stack.client().get("/api/admin/desk-rates")).status, 401);
+  });
+
   it("validates price-source and desk-rate input", async () => {
     const noFeed = await admin.request("PUT", "/api/admin/price-sources/EUR", { json: { kind: "aggregator" } });
     assert.equal(noFeed.status, 400);

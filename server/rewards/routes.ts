@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, type SQL } from "drizzle-orm";
 import { requireAdmin } from "../auth/require-admin.ts";
 import { requireSession, sessionOf } from "../auth/sessions.ts";
-import { rewards, rewardStates } from "../db/schema.ts";
+import { deskRates, priceSources, rewards, rewardStates } from "../db/schema.ts";
 import type { AppDeps } from "../deps.ts";
 import { badRequest, notFound } from "../http/errors.ts";
 import { adminErrors, commonErrors, createRouter, errorResponse, ListLimit } from "../http/openapi.ts";
@@ -262,6 +262,68 @@ export function rewardRoutes(deps: AppDeps) {
     })
     .strict();
   const CurrencyParam = z.object({ currency: Currency.openapi({ param: { name: "currency", in: "path" } }) });
+
+  const PriceSource = z
+    .object({
+      currency: z.string(),
+      kind: z.enum(["aggregator", "desk"]),
+      feed: z.string().nullable(),
+      maxAgeSeconds: z.number().int(),
+      updatedBy: z.string(),
+      updatedAt: z.iso.datetime(),
+    })
+    .openapi("PriceSource");
+  const DeskRate = z
+    .object({
+      currency: z.string(),
+      answer: z.string().openapi({ description: "The rate is `answer / 10^decimals` currency units per token" }),
+      decimals: z.number().int(),
+      setBy: z.string(),
+      setAt: z.iso.datetime(),
+    })
+    .openapi("DeskRate");
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/admin/price-sources",
+      tags: ["prices", "admin"],
+      summary: "Every currency's price source, by currency",
+      middleware: [requireAdmin(deps)] as const,
+      responses: {
+        200: {
+          content: { "application/json": { schema: z.object({ priceSources: z.array(PriceSource) }) } },
+          description: "Price sources",
+        },
+        ...adminErrors,
+      },
+    }),
+    async (c) => {
+      const rows = await db.select().from(priceSources).orderBy(asc(priceSources.currency));
+      return c.json({ priceSources: rows.map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() })) }, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: "get",
+      path: "/admin/desk-rates",
+      tags: ["prices", "admin"],
+      summary: "Every desk rate, by currency",
+      middleware: [requireAdmin(deps)] as const,
+      responses: {
+        200: {
+          content: { "application/json": { schema: z.object({ deskRates: z.array(DeskRate) }) } },
+          description: "Desk rates",
+        },
+        ...adminErrors,
+      },
+    }),
+    async (c) => {
+      const rows = await db.select().from(deskRates).orderBy(asc(deskRates.currency));
+      return c.json({ deskRates: rows.map((row) => ({ ...row, setAt: row.setAt.toISOString() })) }, 200);
+    },
+  );
 
   router.openapi(
     createRoute({
