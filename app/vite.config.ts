@@ -34,6 +34,10 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     sourcemap: false,
+    // bench:app reads the landing route's initial chunks from it.
+    manifest: true,
+    // WalletConnect's SDK (~175 kB gzipped) is one lazy chunk, loaded only when configured.
+    chunkSizeWarningLimit: 700,
   },
   server: { host: "127.0.0.1", proxy: { "/api": apiOrigin, "/graphql": apiOrigin } },
 });

@@ -1,0 +1,93 @@
+// The admin API's shapes, as the server's routes define them (server/rewards/routes.ts,
+// server/rewards/minter/routes.ts, server/rewards/reconcile/routes.ts).
+
+export { type Reward, type RewardState, rewardStates, type Sizing, sizings } from "../../api/rewards.ts";
+import type { RewardState, Sizing, Reward } from "../../api/rewards.ts";
+
+export interface RewardFilter {
+  state: RewardState | "";
+  sizing: Sizing | "";
+  referrer: string;
+}
+
+/** POST /api/admin/rewards/approve and /reject: what moved, and the ids that could not. */
+export interface Decision {
+  moved: Reward[];
+  unchanged: string[];
+}
+
+/** POST /api/admin/mint: the minter run's summary (the run is awaited by the request). */
+export interface MintRun {
+  ran: boolean;
+  reason?: string;
+  reconciled: number;
+  sized: number;
+  minted: number;
+  failed: number;
+  deferred: number;
+  replaced: number;
+  batches: { batchId: string; txHash: string; size: number }[];
+}
+
+export interface PriceSource {
+  currency: string;
+  kind: "aggregator" | "desk";
+  feed: string | null;
+  maxAgeSeconds: number;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface DeskRate {
+  currency: string;
+  answer: string;
+  decimals: number;
+  setBy: string;
+  setAt: string;
+}
+
+export const findingKinds = [
+  "minted_not_paid",
+  "paid_terms_differ",
+  "paid_not_minted",
+  "paid_without_ledger_row",
+  "paid_more_than_once",
+  "order_ref_mismatch",
+  "in_flight",
+  "ledger_tx_differs",
+  "event_not_found",
+] as const;
+export type FindingKind = (typeof findingKinds)[number];
+
+export interface Finding {
+  kind: FindingKind;
+  severity: "mismatch" | "warning";
+  orderRef: string;
+  orderReference: string | null;
+  message: string;
+  ledger: {
+    rewardId: string;
+    orderReference: string;
+    state: RewardState;
+    referrerWallet: string;
+    tokenAmount: string | null;
+    txHash: string | null;
+    blockNumber: number | null;
+  } | null;
+  chain: { referrer: string; amount: string; txHash: string | null; blockNumber: number | null } | null;
+}
+
+export interface ReconcileReport {
+  ok: boolean;
+  chainId: number;
+  contract: string;
+  fromBlock: number;
+  toBlock: number;
+  checkedAt: string;
+  mintingGraceSeconds: number;
+  ledgerRows: number;
+  onChainPayments: number;
+  counts: { mismatches: number; warnings: number; byKind: Partial<Record<FindingKind, number>> };
+  findings: Finding[];
+  truncated: boolean;
+}
