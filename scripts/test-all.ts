@@ -133,6 +133,9 @@ if (build.code !== 0) {
   results.push(
     await timed("indexer (Ponder, test/indexer)", () => nodeSuite("indexer", ["test/indexer/*.test.ts"], embeddedEnv)),
   );
+  // The app in the machine's Chromium (/usr/bin/chromium, via playwright-core) against a local
+  // stack, plus the locale completeness check.
+  results.push(await timed("app (Chromium, test/app)", () => nodeSuite("app", ["test/app/*.test.ts"], embeddedEnv)));
   if (process.env.DATABASE_URL) {
     results.push(await timed("server (DATABASE_URL)", () => nodeSuite("server-database-url", ["server/**/*.test.ts"])));
   }
