@@ -25,6 +25,7 @@ function start() {
       RPC_URL: "",
       NETWORK: network,
       REFCODES_DATA_DIR: dataDir,
+      APP_DIST_DIR: join(dataDir, "app"), // never the developer's app/dist
       DEPLOYER_PRIVATE_KEY: anvilKeys.deployer,
       REFERRAL_MINTER_PRIVATE_KEY: anvilKeys.operator,
       INDEXER_PORT: "0",
@@ -100,6 +101,19 @@ describe("npm start", () => {
     const graphqlUrl = field(output, "indexer GraphQL");
     assert.match(graphqlUrl ?? "", /^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     assert.deepEqual(await indexedState(graphqlUrl!, proxy), { mode: "MINT", paused: false });
+    // The server serves the app, built for this deployment, and tells it where the chain is.
+    assert.match(output, /app built in \d+ ms/);
+    const page = await (await fetch(`${serverUrl}/store`)).text();
+    assert.match(page, /<div id="root"><\/div>/);
+    const entry = /src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+    assert.ok(entry, "index.html loads the app's hashed entry");
+    assert.equal(
+      (await fetch(`${serverUrl}${entry}`)).headers.get("cache-control"),
+      "public, max-age=31536000, immutable",
+    );
+    const appConfig = await (await fetch(`${serverUrl}/api/app-config`)).json();
+    assert.equal(appConfig.rpcUrl, rpcUrl);
+    assert.equal(appConfig.indexerUrl, graphqlUrl);
 
     first.child.kill("SIGINT");
     assert.equal(await first.exited, 0);
@@ -109,6 +123,7 @@ describe("npm start", () => {
     const second = start();
     const again = await second.running;
     assert.match(again, /contracts already deployed/);
+    assert.match(again, /app up to date/, "same sources, same deployment: no rebuild");
     assert.equal(field(again, "ReferralRewards"), proxy);
     // The second start reuses the database: the first run's nonce is still stored.
     const pg = await import("pg");

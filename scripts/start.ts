@@ -73,7 +73,7 @@ try {
 
   const appStarted = performance.now();
   console.log("building the app...");
-  const app = await buildApp({ network });
+  const app = await buildApp({ network, ...(serverConfig.app.distDir ? { outDir: serverConfig.app.distDir } : {}) });
   console.log(app.built ? `app built in ${Math.round(performance.now() - appStarted)} ms` : "app up to date");
 
   const started = performance.now();
