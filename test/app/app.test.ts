@@ -30,7 +30,7 @@ import {
 import { TestClient } from "../../server/test/harness.ts";
 import { wayforpayCallback } from "../../server/test/payment-fixtures.ts";
 import { launchBrowser, type TestBrowser } from "./browser.ts";
-import { showsHash, text, textsMatching, until } from "./helpers.ts";
+import { openPage, showsHash, text, textsMatching, until } from "./helpers.ts";
 import { type AppStack, startAppStack } from "./stack.ts";
 import { installWallet, type TestWallet, type TestWalletOptions } from "./wallet.ts";
 
@@ -42,7 +42,6 @@ const CURRENCIES = ["USD", "EUR", "UAH"] as const;
 const CREDIT_MINOR = 1_000_000;
 const short = (wallet: string) => `${wallet.slice(0, 6)}…${wallet.slice(-4)}`;
 const suffix = randomBytes(3).toString("hex");
-const UI_TIMEOUT_MS = 20_000;
 
 interface Persona {
   name: string;
@@ -101,13 +100,7 @@ describe("the app in Chromium", { timeout: 900_000 }, () => {
           ...walletOptions,
         })
       : undefined;
-    const page = await context.newPage();
-    page.setDefaultTimeout(UI_TIMEOUT_MS);
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-    page.on("console", (message) => {
-      if (message.type() === "error") errors.push(`console: ${message.text()}`);
-    });
+    const { page, errors } = await openPage(context);
     return { name, context, page, wallet, errors };
   }
 

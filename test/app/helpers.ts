@@ -2,6 +2,7 @@
 // read from app/locales/en (so a test looks for what the page really says, not a copy of it).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
 import { rootDir } from "../../scripts/lib/paths.ts";
 
 /** Polls `probe` until it returns something other than undefined/false/null; throws after `timeoutMs`
@@ -96,4 +97,19 @@ export function showsHash(haystack: { html: string; text: string }, hash: string
   if (haystack.html.toLowerCase().includes(h)) return true;
   const visible = haystack.text.toLowerCase();
   return visible.includes(h.slice(0, 8)) && visible.includes(h.slice(-4));
+}
+
+/** How long a UI step may take before the test fails (a cold page on a loaded 2-core machine). */
+export const UI_TIMEOUT_MS = 20_000;
+
+/** A new page that records uncaught errors and console errors, so a test can assert there were none. */
+export async function openPage(context: BrowserContext): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT_MS);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  return { page, errors };
 }

@@ -35,13 +35,18 @@ export function WalletPanel() {
     );
   }
 
+  // A wallet that announces itself (EIP-6963) is listed by name; the generic "Injected" entry is
+  // the same window.ethereum again, offered only when nothing announced itself.
+  const announced = connectors.some((connector) => connector.type === "injected" && connector.id !== "injected");
+  const offered = announced ? connectors.filter((connector) => connector.id !== "injected") : connectors;
+
   if (!isConnected) {
     const connectMessage =
       connectError && /reject|denied/i.test(connectError.message) ? t("wallet.error.locked") : connectError?.message;
     return (
       <div className="wallet" data-testid="wallet-panel">
-        {connectors.length === 0 && <span className="hint">{t("wallet.none")}</span>}
-        {connectors.map((connector) => (
+        {offered.length === 0 && <span className="hint">{t("wallet.none")}</span>}
+        {offered.map((connector) => (
           <button key={connector.uid} type="button" onClick={() => connect({ connector })} disabled={connecting}>
             {connecting ? t("wallet.connecting") : t("wallet.connect", { name: connector.name })}
           </button>

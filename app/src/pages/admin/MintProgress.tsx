@@ -67,7 +67,7 @@ export function MintProgress({ state }: { state: MintState }) {
           {summary.reason && <p className="hint">{t("mint.reason", { reason: summary.reason })}</p>}
           {failed > 0 && <p className="hint">{t("mint.failedHint")}</p>}
           {summary.batches.length > 0 && (
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-label={t("mint.batches")}>
               <table>
                 <caption className="visually-hidden">{t("mint.batches")}</caption>
                 <thead>

@@ -8,7 +8,7 @@ export function ByCodeTable({ rows }: { rows: Analytics["funnel"]["byCode"] }) {
   const format = useFormat();
   if (rows.length === 0) return null;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={t("funnel.byCode")}>
       <table>
         <caption>{t("funnel.byCode")}</caption>
         <thead>

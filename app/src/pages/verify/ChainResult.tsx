@@ -91,7 +91,7 @@ export function ChainResult({ reading }: { reading: ChainReading }) {
       {reading.events.length === 0 ? (
         <p>{t("chain.noEvents")}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t("chain.eventsCaption")}>
           <table>
             <caption className="visually-hidden">{t("chain.eventsCaption")}</caption>
             <thead>

@@ -14,7 +14,7 @@ export function Comparison({ chain, server }: { chain: ChainReading; server: Ser
   return (
     <>
       <h3 id="verify-compare">{t("compare.title")}</h3>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="verify-compare">
         <table data-testid="server-comparison" aria-labelledby="verify-compare">
           <thead>
             <tr>

@@ -51,7 +51,7 @@ export function ServerAnswer({ orderReference, chain }: { orderReference: string
     const server = answer.data;
     body = (
       <>
-        <p data-testid="server-verdict">
+        <p className="verdict" data-testid="server-verdict">
           <span className={`state ${server.agrees ? "state-paid" : "state-failed"}`}>
             {server.agrees ? t("server.agrees") : t("server.disagrees")}
           </span>{" "}
