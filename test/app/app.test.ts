@@ -627,5 +627,57 @@ describe("the app in Chromium", { timeout: 900_000 }, () => {
       );
       assert.equal((await pageSession(who)).body?.wallet, BOB, "signed in with the account now chosen");
     });
+
+    it("the session survives a reload; sign-out ends it on the server", async () => {
+      const key = generatePrivateKey();
+      const who = await persona("session", key);
+      await step(who, "signed-in", async () => {
+        await visit(who, "/store");
+        await signInThroughUi(who);
+      });
+      await step(who, "reloaded", async () => {
+        await who.page.reload();
+        await button(who, text("common", "wallet.signOut")).waitFor();
+      });
+      assert.equal((await pageSession(who)).body?.wallet, address(key), "the cookie's session after the reload");
+      const [cookie] = await who.context.cookies(stack.url);
+      assert.ok(cookie, "the session cookie");
+      await step(who, "signed-out", async () => {
+        await button(who, text("common", "wallet.signOut")).click();
+        await panel(who).getByRole("button", { name: "Connect Test Wallet", exact: true }).waitFor();
+      });
+      assert.equal((await pageSession(who)).status, 401, "signed out in the page");
+      // The old cookie is dead on the server too, not only dropped by the browser.
+      const replay = await fetch(`${stack.url}/api/auth/session`, {
+        headers: { cookie: `${cookie.name}=${cookie.value}` },
+      });
+      assert.equal(replay.status, 401);
+      await replay.body?.cancel();
+    });
+
+    it("WalletConnect is offered when the server names a project id, not otherwise", async () => {
+      const who = await persona("walletconnect");
+      await visit(who, "/verify");
+      await panel(who).waitFor();
+      assert.equal(
+        await panel(who)
+          .getByRole("button", { name: /WalletConnect/ })
+          .count(),
+        0,
+        "not configured",
+      );
+      // The server's answer as it would be with WALLETCONNECT_PROJECT_ID set.
+      await who.page.route("**/api/app-config", async (route) => {
+        const response = await route.fetch();
+        const body = { ...(await response.json()), walletConnectProjectId: "0123456789abcdef0123456789abcdef" };
+        await route.fulfill({ response, json: body });
+      });
+      await step(who, "offered", async () => {
+        await who.page.reload();
+        await panel(who)
+          .getByRole("button", { name: /WalletConnect/ })
+          .waitFor();
+      });
+    });
   });
 });
