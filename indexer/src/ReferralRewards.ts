@@ -157,31 +157,27 @@ ponder.on("ReferralRewards:Upgraded", async ({ event, context }) => {
   await recordConfig(context, event, { kind: "upgraded", implementation }, { implementation });
 });
 
-ponder.on("ReferralRewards:RoleGranted", async ({ event, context }) => {
+type RoleEvent = OnChain & { args: { role: Hex; account: Hex; sender: Hex } };
+
+/** A grant or revocation in the history; returns the role_member row's id. */
+async function recordRole(context: { db: any }, event: RoleEvent, kind: "role_granted" | "role_revoked") {
   const { role, account, sender } = event.args;
   const member = account.toLowerCase() as Hex;
-  await recordConfig(context, event, {
-    kind: "role_granted",
-    role,
-    account: member,
-    sender: sender.toLowerCase() as Hex,
-  });
+  await recordConfig(context, event, { kind, role, account: member, sender: sender.toLowerCase() as Hex });
+  return { id: `${role}-${member}`, role, account: member };
+}
+
+ponder.on("ReferralRewards:RoleGranted", async ({ event, context }) => {
+  const member = await recordRole(context, event, "role_granted");
   await context.db
     .insert(roleMember)
-    .values({ id: `${role}-${member}`, role, account: member, grantedAtBlock: event.block.number })
+    .values({ ...member, grantedAtBlock: event.block.number })
     .onConflictDoNothing();
 });
 
 ponder.on("ReferralRewards:RoleRevoked", async ({ event, context }) => {
-  const { role, account, sender } = event.args;
-  const member = account.toLowerCase() as Hex;
-  await recordConfig(context, event, {
-    kind: "role_revoked",
-    role,
-    account: member,
-    sender: sender.toLowerCase() as Hex,
-  });
-  await context.db.delete(roleMember, { id: `${role}-${member}` });
+  const { id } = await recordRole(context, event, "role_revoked");
+  await context.db.delete(roleMember, { id });
 });
 
 ponder.on("ReferralRewards:RoleAdminChanged", async ({ event, context }) => {

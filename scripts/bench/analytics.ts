@@ -25,6 +25,7 @@ import {
   type Cleanup,
   hashedReferrers,
   machine,
+  percentile,
   runBench,
   startServerProcess,
   startServerStack,
@@ -63,9 +64,6 @@ const FUNNEL = `query Funnel($range: DateRange!, $limit: Int!) {
 
 /** byCode's and byReferrer's default limit in the schema. */
 const DEFAULT_LIST_LIMIT = 50;
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 type Query = (text: string, values?: unknown[]) => Promise<unknown>;
 
@@ -226,8 +224,8 @@ async function measure(cleanup: Cleanup, options: BenchAnalyticsOptions) {
   latencies.sort((a, b) => a - b);
   const round = (ms: number) => Number(ms.toFixed(2));
   return {
-    p95_ms: round(percentile(latencies, 95)),
-    p50_ms: round(percentile(latencies, 50)),
+    p95_ms: round(percentile(latencies, 0.95)),
+    p50_ms: round(percentile(latencies, 0.5)),
     queries: latencies.length,
     max_ms: round(latencies.at(-1)!),
     data: {

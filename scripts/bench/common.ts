@@ -95,6 +95,10 @@ export function hashedReferrers(label: string, count: number): Address[] {
 export const amountFor = (i: number) => 10n ** 18n + BigInt(i) * 7_919_000_000_000n;
 
 /** The machine a benchmark ran on, for its results. */
+/** Nearest-rank percentile of ascending values; `fraction` in (0, 1]. */
+export const percentile = (sorted: readonly number[], fraction: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
+
 export function machine() {
   return {
     cpus: cpus().length,

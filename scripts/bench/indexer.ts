@@ -41,7 +41,16 @@ import { type Clients, connect } from "../lib/clients.ts";
 import { dropIndexerSchemas, freePort, type RunningIndexer, startIndexer } from "../lib/indexer.ts";
 import { packPayment } from "../lib/pack-payment.ts";
 import { benchAnalytics } from "./analytics.ts";
-import { amountFor, cpuSeconds, hashedReferrers, machine, runBench, startServerStack, writeResults } from "./common.ts";
+import {
+  amountFor,
+  cpuSeconds,
+  hashedReferrers,
+  machine,
+  percentile,
+  runBench,
+  startServerStack,
+  writeResults,
+} from "./common.ts";
 
 const env = process.env;
 const intEnv = (name: string, fallback: number) => {
@@ -67,8 +76,6 @@ const targets = { lagP50Ms: 100, lagP99Ms: 500, eventsPerS: 3_000 };
 const orderRef = (label: string) => keccak256(stringToBytes(label));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const round1 = (n: number) => Math.round(n * 10) / 10;
-/** Nearest-rank percentile. */
-const percentile = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 
 /** VmHWM / VmRSS of a process, in MB (1 MB = 2^20 bytes); undefined off Linux or once it ended. */
 function memoryMb(pid: number): { peak: number; now: number } | undefined {

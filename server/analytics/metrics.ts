@@ -28,7 +28,7 @@ export interface MetricQuery {
 const asciiLower = (text: SQL) => sql`lower(${text} collate "C")`;
 
 const utcDay = (timestamp: SQL) => sql`(${timestamp} at time zone 'UTC')::date`;
-const inTime = (timestamp: SQL, range: DayRange) =>
+export const inTime = (timestamp: SQL, range: DayRange) =>
   sql`${timestamp} >= ${range.start}::timestamptz and ${timestamp} < ${range.end}::timestamptz`;
 
 async function rows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<Keyed<T>[]> {

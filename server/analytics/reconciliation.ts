@@ -4,10 +4,9 @@
 // a minute unless a refresh is asked for; the run is the server's one (runner.ts), shared with
 // the REST report.
 import { GraphQLError } from "graphql";
-import { BaseError } from "viem";
 import type { AppDeps } from "../deps.ts";
 import { findingKinds, isMismatch } from "../rewards/reconcile/kinds.ts";
-import { ChainMismatchError, type ReconcileReport } from "../rewards/reconcile/reconcile.ts";
+import { chainFailure, type ReconcileReport } from "../rewards/reconcile/reconcile.ts";
 import { reconcileRunner } from "../rewards/reconcile/runner.ts";
 
 const REUSE_MS = 60_000;
@@ -57,13 +56,8 @@ export function summarize(report: ReconcileReport): ReconciliationSummary {
 
 /** A chain problem is the upstream's: named, with its own code, never masked as internal. */
 function chainError(error: unknown): never {
-  if (error instanceof ChainMismatchError) {
-    throw new GraphQLError(error.message, { extensions: { code: "CHAIN_MISMATCH" } });
-  }
-  if (error instanceof BaseError) {
-    throw new GraphQLError(`chain: ${error.shortMessage}`, { extensions: { code: "CHAIN_UNAVAILABLE" } });
-  }
-  throw error;
+  const failure = chainFailure(error);
+  throw failure ? new GraphQLError(failure.message, { extensions: { code: failure.code.toUpperCase() } }) : error;
 }
 
 export function createReconciliationStatus(deps: Pick<AppDeps, "db" | "chain">) {

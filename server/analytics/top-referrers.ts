@@ -5,6 +5,7 @@
 import { sql } from "drizzle-orm";
 import type { PaidOnChain } from "./counts.ts";
 import type { AnalyticsQuery, ReferrerRef } from "./funnel.ts";
+import { inTime } from "./metrics.ts";
 import { payoutJoin } from "./payout-view.ts";
 import { badInput } from "./range.ts";
 
@@ -26,12 +27,11 @@ export async function loadTopReferrers(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TOP_REFERRERS) {
     throw badInput(`limit: expected 1 to ${MAX_TOP_REFERRERS}, got ${limit}`);
   }
-  const inRange = sql`r.created_at >= ${range.start}::timestamptz and r.created_at < ${range.end}::timestamptz`;
   const { rows: top } = await db.execute<{ user_id: string; rewards: number; token_amount: string }>(
     sql`select r.referrer_user_id::text as user_id, count(*)::int8 as rewards,
           coalesce(sum(r.token_amount), 0)::text as token_amount
         from rewards r
-        where ${inRange} and r.state not in ('rejected', 'cancelled')
+        where ${inTime(sql`r.created_at`, range)} and r.state not in ('rejected', 'cancelled')
         group by r.referrer_user_id
         order by coalesce(sum(r.token_amount), 0) desc, count(*) desc, r.referrer_user_id
         limit ${limit}`,

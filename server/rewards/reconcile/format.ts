@@ -1,23 +1,31 @@
 // Plain-text output of the audit and verify-order CLIs: one finding per line, then what the
 // kinds mean, so a report pasted into a ticket explains itself.
 import { type IndexerReport, indexerKindDescriptions } from "./indexer.ts";
-import { type FindingKind, kindDescriptions } from "./kinds.ts";
+import { kindDescriptions } from "./kinds.ts";
 import type { Finding } from "./report.ts";
 import type { ReconcileReport } from "./reconcile.ts";
 import type { OrderVerification } from "./verify.ts";
 
-function findingLines(findings: readonly Finding[]): string[] {
+/** One line per finding (severity, kind, what it is about), its message indented below. */
+function findingLines(findings: readonly { severity: string; kind: string; subject: string; message: string }[]) {
   const width = Math.max(0, ...findings.map((f) => f.kind.length));
-  return findings.map((f) => {
-    const order = f.orderReference ? `${f.orderReference} (${f.orderRef})` : f.orderRef;
-    return `${f.severity === "mismatch" ? "MISMATCH" : "warning "} ${f.kind.padEnd(width)}  ${order}\n    ${f.message}`;
-  });
+  return findings.map(
+    (f) =>
+      `${f.severity === "mismatch" ? "MISMATCH" : "warning "} ${f.kind.padEnd(width)}  ${f.subject}\n    ${f.message}`,
+  );
 }
 
-function legend(findings: readonly Finding[]): string[] {
-  const kinds = [...new Set(findings.map((f) => f.kind))] as FindingKind[];
-  return kinds.length === 0 ? [] : ["", "kinds:", ...kinds.map((kind) => `  ${kind}: ${kindDescriptions[kind]}`)];
+/** What each kind that occurs means. */
+function legend<Kind extends string>(findings: readonly { kind: Kind }[], descriptions: Record<Kind, string>) {
+  const kinds = [...new Set(findings.map((f) => f.kind))];
+  return kinds.length === 0 ? [] : ["", "kinds:", ...kinds.map((kind) => `  ${kind}: ${descriptions[kind]}`)];
 }
+
+/** Ledger findings are about an order: its reference and orderRef. */
+const orderLines = (findings: readonly Finding[]) =>
+  findingLines(
+    findings.map((f) => ({ ...f, subject: f.orderReference ? `${f.orderReference} (${f.orderRef})` : f.orderRef })),
+  );
 
 const tally = (byKind: Record<string, number>, kinds: readonly Finding[]) =>
   [...new Set(kinds.map((f) => f.kind))].map((kind) => `${kind} ${byKind[kind]}`).join(", ");
@@ -34,16 +42,14 @@ export function formatReport(report: ReconcileReport, source: string): string {
   return [
     `ledger vs chain: ReferralRewards ${report.contract} on chain ${report.chainId}, blocks ${report.fromBlock}..${report.toBlock} (${source})`,
     `checked ${plural(report.ledgerRows, "ledger row")} and ${plural(report.onChainPayments, "on-chain payment")} (ReferralPaid); minting grace ${report.mintingGraceSeconds} s`,
-    ...(report.findings.length ? ["", ...findingLines(report.findings)] : []),
-    ...legend(report.findings),
+    ...(report.findings.length ? ["", ...orderLines(report.findings)] : []),
+    ...legend(report.findings, kindDescriptions),
     "",
     verdict,
   ].join("\n");
 }
 
 export function formatIndexerReport(report: IndexerReport): string {
-  const width = Math.max(0, ...report.findings.map((f) => f.kind.length));
-  const kinds = [...new Set(report.findings.map((f) => f.kind))];
   const { counts } = report;
   const header = report.checked
     ? `indexer vs chain and ledger: views "${report.viewsSchema}", indexed to block ${report.indexedBlock}; ` +
@@ -51,12 +57,8 @@ export function formatIndexerReport(report: IndexerReport): string {
     : `indexer: views "${report.viewsSchema}" not checked`;
   return [
     header,
-    ...(report.findings.length ? [""] : []),
-    ...report.findings.map(
-      (f) =>
-        `${f.severity === "mismatch" ? "MISMATCH" : "warning "} ${f.kind.padEnd(width)}  ${f.subject}\n    ${f.message}`,
-    ),
-    ...(kinds.length ? ["", "kinds:", ...kinds.map((kind) => `  ${kind}: ${indexerKindDescriptions[kind]}`)] : []),
+    ...(report.findings.length ? ["", ...findingLines(report.findings)] : []),
+    ...legend(report.findings, indexerKindDescriptions),
     "",
     report.ok
       ? `indexer OK: no mismatches${counts.warnings ? ` (${counts.warnings} warning${counts.warnings === 1 ? "" : "s"})` : ""}`
@@ -102,7 +104,7 @@ export function formatVerification(v: OrderVerification, source: string): string
   const width = Math.max(...rows.map(([label]) => label.length));
   return [
     ...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`),
-    ...(v.findings.length ? ["", ...findingLines(v.findings)] : []),
-    ...legend(v.findings),
+    ...(v.findings.length ? ["", ...orderLines(v.findings)] : []),
+    ...legend(v.findings, kindDescriptions),
   ].join("\n");
 }

@@ -17,7 +17,7 @@ import {
   missingViews,
   readIndexerSnapshot,
 } from "./indexer-views.ts";
-import { DEFAULT_MINTING_GRACE_MS } from "./report.ts";
+import { countFindings, DEFAULT_MINTING_GRACE_MS, type ReportCounts } from "./report.ts";
 
 const mismatchKinds = [
   "indexer_missing_payout",
@@ -61,7 +61,7 @@ export interface IndexerReport {
   indexedBlock: number | null;
   payouts: number;
   referrers: number;
-  counts: { mismatches: number; warnings: number; byKind: Record<IndexerFindingKind, number> };
+  counts: ReportCounts<IndexerFindingKind>;
   findings: IndexerFinding[];
 }
 
@@ -96,17 +96,15 @@ export async function compareIndexer(ctx: IndexerCheckContext): Promise<IndexerR
   const add = (kind: IndexerFindingKind, subject: string, message: string) =>
     findings.push({ kind, severity: isWarning(kind) ? "warning" : "mismatch", subject, message });
   const report = (snapshot?: IndexerSnapshot): IndexerReport => {
-    const byKind = Object.fromEntries(indexerFindingKinds.map((k) => [k, 0])) as IndexerReport["counts"]["byKind"];
-    for (const f of findings) byKind[f.kind]++;
-    const mismatches = findings.filter((f) => f.severity === "mismatch").length;
+    const counts = countFindings(findings, indexerFindingKinds);
     return {
-      ok: mismatches === 0,
+      ok: counts.mismatches === 0,
       viewsSchema: ctx.viewsSchema,
       checked: snapshot !== undefined,
       indexedBlock: snapshot ? Number(snapshot.indexedBlock) : null,
       payouts: snapshot?.payouts.length ?? 0,
       referrers: snapshot?.referrers.length ?? 0,
-      counts: { mismatches, warnings: findings.length - mismatches, byKind },
+      counts,
       findings: findings.sort(
         (a, b) => Number(isWarning(a.kind)) - Number(isWarning(b.kind)) || a.subject.localeCompare(b.subject),
       ),

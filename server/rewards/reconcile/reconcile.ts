@@ -3,7 +3,7 @@
 // may run while the minter runs, so whatever moved during the run is looked at once more
 // before it is reported.
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
-import type { Address, Hex, PublicClient } from "viem";
+import { type Address, BaseError, type Hex, type PublicClient } from "viem";
 import type { Deployment } from "../../../deployments/schema.ts";
 import type { Db } from "../../db/client.ts";
 import { rewards } from "../../db/schema.ts";
@@ -52,6 +52,16 @@ export interface ReconcileReport {
 /** The RPC serves another chain than the deployment's: comparing would report everything. */
 export class ChainMismatchError extends Error {
   override name = "ChainMismatchError";
+}
+
+/** Why a reconciliation could not read the chain, for an API to answer with; undefined when the
+ *  error is not the chain's (then it is ours and is rethrown as it is). */
+export function chainFailure(
+  error: unknown,
+): { code: "chain_mismatch" | "chain_unavailable"; message: string } | undefined {
+  if (error instanceof ChainMismatchError) return { code: "chain_mismatch", message: error.message };
+  if (error instanceof BaseError) return { code: "chain_unavailable", message: `chain: ${error.shortMessage}` };
+  return undefined;
 }
 
 export const ledgerColumns = {

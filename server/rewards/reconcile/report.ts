@@ -187,14 +187,18 @@ export function compareUnledgered(
   return found;
 }
 
-export interface ReportCounts {
+export interface ReportCounts<Kind extends string = FindingKind> {
   mismatches: number;
   warnings: number;
-  byKind: Record<FindingKind, number>;
+  byKind: Record<Kind, number>;
 }
 
-export function countFindings(findings: readonly Finding[]): ReportCounts {
-  const byKind = Object.fromEntries(findingKinds.map((kind) => [kind, 0])) as Record<FindingKind, number>;
+/** Mismatches, warnings and a count for every kind of `kinds` (zeros included). */
+export function countFindings<Kind extends string = FindingKind>(
+  findings: readonly { kind: Kind; severity: "mismatch" | "warning" }[],
+  kinds: readonly Kind[] = findingKinds as unknown as readonly Kind[],
+): ReportCounts<Kind> {
+  const byKind = Object.fromEntries(kinds.map((kind) => [kind, 0])) as Record<Kind, number>;
   for (const f of findings) byKind[f.kind]++;
   const mismatches = findings.filter((f) => f.severity === "mismatch").length;
   return { mismatches, warnings: findings.length - mismatches, byKind };

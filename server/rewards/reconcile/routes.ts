@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { BaseError } from "viem";
 import { requireAdmin } from "../../auth/require-admin.ts";
 import { rewardStates } from "../../db/schema.ts";
 import type { AppDeps } from "../../deps.ts";
 import { ApiError } from "../../http/errors.ts";
 import { adminErrors, commonErrors, createRouter, errorResponse } from "../../http/openapi.ts";
 import { findingKinds, kindDescriptions } from "./kinds.ts";
-import { ChainMismatchError } from "./reconcile.ts";
+import { chainFailure } from "./reconcile.ts";
 import { reconcileRunner } from "./runner.ts";
 import { publicVerification } from "./public-verify.ts";
 import { verifyOrder } from "./verify.ts";
@@ -102,9 +101,8 @@ const Query = z.object({
 
 /** A chain problem is the upstream's, not ours: 502 with what viem says, never a 500. */
 function chainError(error: unknown): never {
-  if (error instanceof ChainMismatchError) throw new ApiError(502, "chain_mismatch", error.message);
-  if (error instanceof BaseError) throw new ApiError(502, "chain_unavailable", `chain: ${error.shortMessage}`);
-  throw error;
+  const failure = chainFailure(error);
+  throw failure ? new ApiError(502, failure.code, failure.message) : error;
 }
 
 export function reconcileRoutes(deps: AppDeps) {
