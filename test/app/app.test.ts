@@ -542,6 +542,18 @@ describe("the app in Chromium", { timeout: 900_000 }, () => {
     });
     assert.equal(await reader.page.getAttribute("html", "lang"), "uk", "the choice survives a reload");
     assert.ok(await reader.page.getByLabel(text("common", "language", {}, "uk")).isVisible(), "the label is Ukrainian");
+    // Money in the reader's locale: the mug's 12.50 USD as Ukrainian writes it, not as English does.
+    const [uk, en] = await reader.page.evaluate(() =>
+      ["uk-UA", "en-US"].map((locale) =>
+        new Intl.NumberFormat(locale, { style: "currency", currency: "USD" }).format(12.5),
+      ),
+    );
+    await step(reader, "ukrainian-store", async () => {
+      await visit(reader, "/store");
+      await reader.page.getByTestId("product-mug").getByText(uk!, { exact: true }).waitFor();
+    });
+    assert.notEqual(uk, en);
+    assert.ok(!(await reader.page.getByTestId("product-mug").innerText()).includes(en!), "no English-formatted price");
   });
 
   describe("wallet states", () => {

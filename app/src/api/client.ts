@@ -15,6 +15,8 @@ export interface RequestOptions {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   body?: unknown;
   signal?: AbortSignal;
+  /** The request outlives the page (a beacon sent as the visitor leaves). */
+  keepalive?: boolean;
 }
 
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -29,6 +31,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
           : { "content-type": "application/json", accept: "application/json" },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.keepalive ? { keepalive: true } : {}),
     });
   } catch (error) {
     if ((error as Error).name === "AbortError") throw error;

@@ -17,7 +17,7 @@ export interface Session {
   signupAttributionReason: string | null;
 }
 
-export const sessionKey = ["session"] as const;
+const sessionKey = ["session"] as const;
 
 /** The session, or null when signed out; survives reloads because the cookie does. */
 export function useSession() {
@@ -95,7 +95,7 @@ export function useSignOut() {
     mutationFn: () => api<void>("/api/auth/logout", { method: "POST" }),
     onSuccess: () => {
       queryClient.setQueryData(sessionKey, null);
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== "session" });
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
     },
   });
 }

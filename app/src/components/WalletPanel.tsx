@@ -5,7 +5,9 @@ import { useAccount, useConnect, useDisconnect, useSwitchChain } from "wagmi";
 import { SignInError, useSession, useSignIn, useSignOut } from "../auth/session.ts";
 import { deployment } from "../config/deployment.ts";
 
-export const shortAddress = (address: string) => `${address.slice(0, 6)}…${address.slice(-4)}`;
+/** `0x1234…abcd`; tables of hashes keep more (`head`, `tail`) so neighbouring rows stay distinct. */
+export const shortAddress = (value: string, head = 6, tail = 4) =>
+  value.length > head + tail + 2 ? `${value.slice(0, head)}…${value.slice(-tail)}` : value;
 
 export function WalletPanel() {
   const { t } = useTranslation();

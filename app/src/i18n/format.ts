@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { erc20Abi, formatUnits } from "viem";
 import { useReadContract } from "wagmi";
 import { deployment } from "../config/deployment.ts";
+import { minorToDecimal } from "./money.ts";
 
 const locales: Record<string, string> = { en: "en-US", uk: "uk-UA", ru: "ru-RU" };
 
@@ -18,12 +19,16 @@ export function useFormat() {
   const { i18n } = useTranslation();
   const token = useRewardToken();
   const locale = locales[i18n.language] ?? "en-US";
+  const money = (value: number | string, currency: string) =>
+    new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(value));
   return {
     locale,
     number: (value: number, digits = 0) =>
       new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value),
-    money: (value: number | string, currency: string) =>
-      new Intl.NumberFormat(locale, { style: "currency", currency }).format(Number(value)),
+    /** An amount in major units (12.34). */
+    money,
+    /** An amount in the currency's minor units, as the server keeps it (1234 USD → $12.34). */
+    moneyMinor: (amountMinor: number, currency: string) => money(minorToDecimal(amountMinor, currency), currency),
     /** A token amount in base units, with up to 4 decimals and the token's symbol. */
     tokens: (baseUnits: string | bigint) =>
       `${new Intl.NumberFormat(locale, { maximumFractionDigits: 4 }).format(Number(formatUnits(BigInt(baseUnits), token.decimals)))} ${token.symbol}`.trim(),

@@ -5,7 +5,7 @@ import { type Config, createConfig, http, injected } from "wagmi";
 import { deployment } from "../config/deployment.ts";
 import type { RuntimeConfig } from "../config/runtime.ts";
 
-export function deploymentChain(runtime: RuntimeConfig): Chain {
+function deploymentChain(runtime: RuntimeConfig): Chain {
   return defineChain({
     id: deployment.chainId,
     name: deployment.chainId === 31337 ? "Local chain (anvil)" : `Chain ${deployment.chainId}`,

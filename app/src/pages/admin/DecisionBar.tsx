@@ -6,7 +6,7 @@ import { ErrorNotice } from "../../components/status.tsx";
 import { useDecideRewards } from "./queries.ts";
 import type { Decision, Reward } from "./types.ts";
 
-export const MIN_REASON = 3;
+const MIN_REASON = 3;
 
 export interface DecisionOutcome {
   decision: "approve" | "reject";

@@ -1,9 +1,9 @@
 // The reconciliation's findings, mismatches first (as the server orders them): the ledger's side
 // and the chain's side of each order.
 import { useTranslation } from "react-i18next";
+import { TxLink } from "../../components/TxLink.tsx";
+import { shortAddress } from "../../components/WalletPanel.tsx";
 import { useFormat } from "../../i18n/format.ts";
-import { shortHex } from "./format.ts";
-import { TxLink } from "./TxLink.tsx";
 import type { Finding } from "./types.ts";
 
 export function FindingsTable({ findings }: { findings: Finding[] }) {
@@ -33,7 +33,7 @@ export function FindingsTable({ findings }: { findings: Finding[] }) {
               </td>
               <td className="mono">{finding.kind}</td>
               <td className="mono" title={finding.orderRef}>
-                {finding.orderReference ?? shortHex(finding.orderRef)}
+                {finding.orderReference ?? shortAddress(finding.orderRef, 8, 6)}
               </td>
               <td className="wrap">{finding.message}</td>
               <td>
@@ -41,10 +41,10 @@ export function FindingsTable({ findings }: { findings: Finding[] }) {
                   <>
                     <span className={`state state-${finding.ledger.state}`}>{t(`state.${finding.ledger.state}`)}</span>
                     <div className="mono" title={finding.ledger.referrerWallet}>
-                      {shortHex(finding.ledger.referrerWallet)}
+                      {shortAddress(finding.ledger.referrerWallet, 8, 6)}
                     </div>
                     {finding.ledger.tokenAmount && <div>{format.tokens(finding.ledger.tokenAmount)}</div>}
-                    {finding.ledger.txHash && <TxLink hash={finding.ledger.txHash} />}
+                    {finding.ledger.txHash && <TxLink hash={finding.ledger.txHash} short />}
                   </>
                 ) : (
                   t("reconcile.noRow")
@@ -54,10 +54,10 @@ export function FindingsTable({ findings }: { findings: Finding[] }) {
                 {finding.chain ? (
                   <>
                     <div className="mono" title={finding.chain.referrer}>
-                      {shortHex(finding.chain.referrer)}
+                      {shortAddress(finding.chain.referrer, 8, 6)}
                     </div>
                     <div>{format.tokens(finding.chain.amount)}</div>
-                    {finding.chain.txHash && <TxLink hash={finding.chain.txHash} />}
+                    {finding.chain.txHash && <TxLink hash={finding.chain.txHash} short />}
                   </>
                 ) : (
                   t("reconcile.notPaid")

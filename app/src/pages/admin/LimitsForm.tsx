@@ -1,6 +1,6 @@
 // The contract's damage limits: the current values from limits() and windowState(), and a form
 // that sends setLimits from the admin's wallet.
-import { type FormEvent, type ReactNode, useEffect, useState } from "react";
+import { type FormEvent, type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useReadContract } from "wagmi";
 import { ErrorNotice, Loading } from "../../components/status.tsx";
@@ -19,17 +19,14 @@ export function LimitsForm() {
   const format = useFormat();
   const limits = useReadContract({ ...contract, functionName: "limits" });
   const windowState = useReadContract({ ...contract, functionName: "windowState" });
-  const [input, setInput] = useState<LimitsInput | null>(null);
+  /** What the admin typed; null shows the contract's values. */
+  const [edited, setEdited] = useState<LimitsInput | null>(null);
+  const input = edited ?? (limits.data ? limitsToInput(limits.data) : null);
   const [errors, setErrors] = useState<LimitsErrors>({});
   const tx = useAdminTx(() => {
-    void limits.refetch().then((result) => result.data && setInput(limitsToInput(result.data)));
+    void limits.refetch().then((result) => result.data && setEdited(null));
     void windowState.refetch();
   });
-
-  // The form starts from the contract's values.
-  useEffect(() => {
-    if (limits.data && input === null) setInput(limitsToInput(limits.data));
-  }, [limits.data, input]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -51,7 +48,7 @@ export function LimitsForm() {
           {...props}
           inputMode={inputMode}
           value={input?.[key] ?? ""}
-          onChange={(event) => setInput((current) => current && { ...current, [key]: event.target.value })}
+          onChange={(event) => input && setEdited({ ...input, [key]: event.target.value })}
           autoComplete="off"
         />
       )}
@@ -117,7 +114,7 @@ export function LimitsForm() {
             className="secondary"
             disabled={tx.busy}
             onClick={() => {
-              setInput(limitsToInput(limits.data));
+              setEdited(null);
               setErrors({});
             }}
           >

@@ -2,10 +2,10 @@
 // minted / failed counts and each batch's transaction.
 import { useTranslation } from "react-i18next";
 import { ErrorNotice } from "../../components/status.tsx";
-import { TxLink } from "./TxLink.tsx";
+import { TxLink } from "../../components/TxLink.tsx";
 import type { MintState } from "./use-mint-run.ts";
 
-export function mintTotals(state: MintState) {
+function mintTotals(state: MintState) {
   const summary = state.summary;
   if (!summary) return { minted: 0, failed: 0, total: 0 };
   const minted = summary.minted + state.lateMinted;
@@ -85,7 +85,7 @@ export function MintProgress({ state }: { state: MintState }) {
                       <td className="mono">{batch.batchId.slice(0, 8)}</td>
                       <td className="num">{batch.size}</td>
                       <td>
-                        <TxLink hash={batch.txHash} full />
+                        <TxLink hash={batch.txHash} />
                       </td>
                     </tr>
                   ))}

@@ -2,14 +2,13 @@
 // feed, or the admin's desk rate. Checked here first; the server's field errors are shown too.
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Notice } from "../../components/status.tsx";
 import { Field } from "./Field.tsx";
 import { ADDRESS } from "./format.ts";
+import { currencyCode, CurrencyField, SaveActions } from "./PriceFormParts.tsx";
 import { type PriceSourceInput, useSavePriceSource } from "./queries.ts";
 import { formErrors } from "./server-errors.ts";
 import type { PriceSource } from "./types.ts";
 
-const CURRENCY = /^[A-Z]{3}$/;
 const MAX_AGE = 2_147_483_647;
 
 export function PriceSourceForm({ initial }: { initial: { currency: string; source?: PriceSource | undefined } }) {
@@ -26,15 +25,15 @@ export function PriceSourceForm({ initial }: { initial: { currency: string; sour
   function submit(event: FormEvent) {
     event.preventDefault();
     const found: Record<string, string> = {};
-    const code = currency.trim().toUpperCase();
-    if (!CURRENCY.test(code)) found.currency = t("prices.errors.currency");
+    const code = currencyCode(currency);
+    if (!code) found.currency = t("prices.errors.currency");
     if (kind === "aggregator" && !ADDRESS.test(feed.trim())) found.feed = t("prices.errors.feed");
     const age = maxAge.trim() === "" ? undefined : Number(maxAge);
     if (age !== undefined && (!Number.isInteger(age) || age <= 0 || age > MAX_AGE)) {
       found.maxAgeSeconds = t("prices.errors.maxAge");
     }
     setLocal(found);
-    if (Object.keys(found).length > 0) return;
+    if (!code || Object.keys(found).length > 0) return;
     save.mutate({
       currency: code,
       kind,
@@ -48,17 +47,7 @@ export function PriceSourceForm({ initial }: { initial: { currency: string; sour
       <h3 id="admin-price-source-form" className="admin-form-actions">
         {t("prices.sourceForm")}
       </h3>
-      <Field label={t("prices.currency")} hint={t("prices.currencyHint")} error={errors.currency}>
-        {(props) => (
-          <input
-            {...props}
-            value={currency}
-            onChange={(event) => setCurrency(event.target.value.toUpperCase())}
-            maxLength={3}
-            autoComplete="off"
-          />
-        )}
-      </Field>
+      <CurrencyField value={currency} onChange={setCurrency} error={errors.currency} />
       <Field label={t("prices.source")} error={errors.kind}>
         {(props) => (
           <select {...props} value={kind} onChange={(event) => setKind(event.target.value as PriceSourceInput["kind"])}>
@@ -87,21 +76,12 @@ export function PriceSourceForm({ initial }: { initial: { currency: string; sour
           <input {...props} inputMode="numeric" value={maxAge} onChange={(event) => setMaxAge(event.target.value)} />
         )}
       </Field>
-      <div className="admin-form-actions">
-        <button type="submit" disabled={save.isPending}>
-          {save.isPending ? t("prices.saving") : t("prices.saveSource")}
-        </button>
-      </div>
-      <div className="admin-form-actions" aria-live="polite">
-        {server.form && (
-          <p className="field-error" role="alert">
-            {server.form}
-          </p>
-        )}
-        {save.isSuccess && (
-          <Notice kind="success">{t("prices.sourceSaved", { currency: save.variables.currency })}</Notice>
-        )}
-      </div>
+      <SaveActions
+        label={t("prices.saveSource")}
+        saving={save.isPending}
+        formError={server.form}
+        saved={save.isSuccess ? t("prices.sourceSaved", { currency: save.variables.currency }) : null}
+      />
     </form>
   );
 }

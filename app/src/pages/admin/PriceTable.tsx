@@ -1,7 +1,8 @@
 // Every currency with a price source or a desk rate, side by side, with an edit button each.
 import { useTranslation } from "react-i18next";
+import { shortAddress } from "../../components/WalletPanel.tsx";
 import { useFormat } from "../../i18n/format.ts";
-import { rateToDecimal, shortHex } from "./format.ts";
+import { priceToDecimal } from "../../i18n/money.ts";
 import type { DeskRate, PriceSource } from "./types.ts";
 
 export function PriceTable({
@@ -56,13 +57,13 @@ export function PriceTable({
                   )}
                 </td>
                 <td className="mono" title={source?.feed ?? undefined}>
-                  {source?.feed ? shortHex(source.feed) : "—"}
+                  {source?.feed ? shortAddress(source.feed, 8, 6) : "—"}
                 </td>
                 <td className="num">
                   {source ? t("prices.secondsShort", { seconds: format.number(source.maxAgeSeconds) }) : "—"}
                 </td>
                 <td className="num">
-                  {rate ? t("prices.rateValue", { rate: rateToDecimal(rate.answer, rate.decimals), currency }) : "—"}
+                  {rate ? t("prices.rateValue", { rate: priceToDecimal(rate), currency }) : "—"}
                   {source?.kind === "desk" && !rate && <div className="field-error">{t("prices.deskWithoutRate")}</div>}
                 </td>
                 <td>

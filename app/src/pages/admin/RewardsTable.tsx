@@ -1,9 +1,9 @@
 // The queue's rows: a checkbox per row (and one for the page), amounts, state, errors, tx.
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { TxLink } from "../../components/TxLink.tsx";
+import { shortAddress } from "../../components/WalletPanel.tsx";
 import { useFormat } from "../../i18n/format.ts";
-import { minorToMajor, shortHex } from "./format.ts";
-import { TxLink } from "./TxLink.tsx";
 import type { Reward } from "./types.ts";
 
 export function RewardsTable({
@@ -74,12 +74,12 @@ export function RewardsTable({
                 <span className={`state state-${row.state}`}>{t(`state.${row.state}`)}</span>
               </td>
               <td className="mono" title={row.referrerWallet}>
-                {shortHex(row.referrerWallet)}
+                {shortAddress(row.referrerWallet, 8, 6)}
                 {row.referralCode && <div className="hint">{row.referralCode}</div>}
               </td>
-              <td className="num">{format.money(minorToMajor(row.baseAmountMinor, row.currency), row.currency)}</td>
+              <td className="num">{format.moneyMinor(row.baseAmountMinor, row.currency)}</td>
               <td className="num">
-                {format.money(minorToMajor(row.rewardMinor, row.currency), row.currency)}
+                {format.moneyMinor(row.rewardMinor, row.currency)}
                 <div className="hint">
                   {t("queue.commission", { percent: format.number(row.commissionBps / 100, 2) })}
                 </div>
@@ -105,9 +105,7 @@ function RowNotes({ row }: { row: Reward }) {
     <>
       {t(`kind.${row.kind}`)} · {t(`rail.${row.rail}`)}
       {row.refundedMinor > 0 && (
-        <div>
-          {t("queue.refunded", { amount: format.money(minorToMajor(row.refundedMinor, row.currency), row.currency) })}
-        </div>
+        <div>{t("queue.refunded", { amount: format.moneyMinor(row.refundedMinor, row.currency) })}</div>
       )}
       {row.approveAfter && row.state === "pending_approval" && (
         <div className="hint">{t("queue.autoApprove", { date: format.dateTime(row.approveAfter) })}</div>
@@ -116,7 +114,7 @@ function RowNotes({ row }: { row: Reward }) {
       {row.lastError && <div className="field-error">{row.lastError}</div>}
       {row.txHash && (
         <div>
-          <TxLink hash={row.txHash} />
+          <TxLink hash={row.txHash} short />
         </div>
       )}
     </>

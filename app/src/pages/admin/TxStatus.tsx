@@ -1,8 +1,8 @@
 // A transaction's progress: checking → waiting for the wallet → submitted (hash) → confirmed or
 // failed, with the reason decoded.
 import { useTranslation } from "react-i18next";
+import { TxLink } from "../../components/TxLink.tsx";
 import { describeTxError } from "./contract-errors.ts";
-import { TxLink } from "./TxLink.tsx";
 import { NoWalletError, type TxPhase } from "./use-admin-tx.ts";
 
 export function TxStatus({
@@ -40,7 +40,7 @@ export function TxStatus({
       </p>
       {hash && (
         <p>
-          {t("tx.hash")} <TxLink hash={hash} full />
+          {t("tx.hash")} <TxLink hash={hash} />
         </p>
       )}
       {error instanceof NoWalletError && <p role="alert">{t("tx.errors.noWallet")}</p>}

@@ -1,25 +1,4 @@
-// Small display helpers of the admin console.
-export const shortHex = (value: string) => (value.length > 14 ? `${value.slice(0, 8)}…${value.slice(-6)}` : value);
-
-/** How many minor units a currency has (USD 2, JPY 0), from Intl; 2 when unknown. */
-export function currencyDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
-
-export const minorToMajor = (amountMinor: number, currency: string) => amountMinor / 10 ** currencyDigits(currency);
-
-/** A desk rate `answer / 10^decimals` as a decimal string, exactly. */
-export function rateToDecimal(answer: string, decimals: number): string {
-  if (decimals === 0) return answer;
-  const padded = answer.padStart(decimals + 1, "0");
-  const whole = padded.slice(0, -decimals);
-  const fraction = padded.slice(-decimals).replace(/0+$/, "");
-  return fraction ? `${whole}.${fraction}` : whole;
-}
+// Desk rates as the admin types them, and the address shape the admin's forms check.
 
 /** A positive decimal ("1.25") as the desk rate's integer answer and decimals; null if not one. */
 export function decimalToRate(text: string): { answer: string; decimals: number } | null {

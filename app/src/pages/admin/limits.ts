@@ -3,7 +3,7 @@
 // that a budget and a duration go together (ReferralRewards__InvalidWindow).
 import { formatUnits, parseUnits } from "viem";
 
-export const TOKEN_DECIMALS = 18;
+const TOKEN_DECIMALS = 18;
 const UINT96_MAX = 2n ** 96n - 1n;
 const UINT32_MAX = 2 ** 32 - 1;
 

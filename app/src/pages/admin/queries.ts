@@ -1,6 +1,6 @@
 // The admin endpoints as TanStack Query hooks. Every key starts with "admin", so signing out
 // (which drops every query but the session) forgets them.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client.ts";
 import type { Decision, DeskRate, PriceSource, ReconcileReport, Reward, RewardFilter, RewardState } from "./types.ts";
 
@@ -8,7 +8,7 @@ export const PAGE_SIZE = 50;
 /** The most one list request returns (the server's ListLimit). */
 export const LIST_MAX = 500;
 
-export function rewardsPath(query: {
+function rewardsPath(query: {
   state?: RewardState | "";
   sizing?: string;
   referrer?: string;
@@ -35,13 +35,14 @@ export function useAdminRewards(filter: RewardFilter, offset: number) {
   });
 }
 
-/** Approved rewards waiting for the minter (at most LIST_MAX). */
-export function useApprovedRewards() {
-  return useQuery({
-    queryKey: ["admin", "rewards", "approved-all"],
-    queryFn: () => fetchRewards({ state: "approved", sizing: "sized", limit: LIST_MAX }),
-  });
-}
+/** Approved rewards waiting for the minter (at most LIST_MAX): the mint panel's count, and what
+ *  a mint run expects to pay. */
+export const approvedRewardsQuery = queryOptions({
+  queryKey: ["admin", "rewards", "approved-all"],
+  queryFn: () => fetchRewards({ state: "approved", sizing: "sized", limit: LIST_MAX }),
+});
+
+export const useApprovedRewards = () => useQuery(approvedRewardsQuery);
 
 export function useDecideRewards() {
   const queryClient = useQueryClient();

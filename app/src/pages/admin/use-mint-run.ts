@@ -6,7 +6,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../../api/client.ts";
-import { fetchRewards, LIST_MAX } from "./queries.ts";
+import { approvedRewardsQuery, fetchRewards, LIST_MAX } from "./queries.ts";
 import type { MintRun, Reward } from "./types.ts";
 
 export type MintPhase = "idle" | "running" | "settling" | "done" | "error";
@@ -76,9 +76,7 @@ export function useMintRun() {
     inFlight.current = [];
     setState({ ...initial, phase: "running" });
 
-    const targets = new Set(
-      (await fetchRewards({ state: "approved", sizing: "sized", limit: LIST_MAX }).catch(() => [])).map((r) => r.id),
-    );
+    const targets = new Set((await queryClient.fetchQuery(approvedRewardsQuery).catch(() => [])).map((r) => r.id));
     update({ expected: targets.size });
 
     let open = true;

@@ -3,7 +3,7 @@
 import { useTranslation } from "react-i18next";
 import { ErrorNotice, Loading, Notice } from "../../components/status.tsx";
 import { useFormat } from "../../i18n/format.ts";
-import { minorToDecimal, sumWei } from "./money.ts";
+import { sumWei } from "./money.ts";
 import { useAdjustments } from "./queries.ts";
 import type { AdjustmentKind } from "./types.ts";
 
@@ -59,7 +59,7 @@ export function AdjustmentsSection({ userId }: { userId: string }) {
                     <td className="mono">{row.orderReference}</td>
                     <td className={`num ${SIGN[row.kind] === "-" ? "negative" : ""}`}>
                       {sign}
-                      {format.money(minorToDecimal(row.rewardMinor, row.currency), row.currency)}
+                      {format.moneyMinor(row.rewardMinor, row.currency)}
                     </td>
                     <td className={`num ${SIGN[row.kind] === "-" ? "negative" : ""}`}>
                       {row.tokenAmount === null ? "—" : `${sign}${format.tokens(row.tokenAmount)}`}

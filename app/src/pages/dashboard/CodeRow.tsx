@@ -8,7 +8,7 @@ import { ToggleActive } from "./ToggleActive.tsx";
 import type { Refcode } from "./types.ts";
 
 /** The share link on this app's origin: `/r/CODE`. */
-export const shareLink = (code: string) => `${window.location.origin}/r/${encodeURIComponent(code)}`;
+const shareLink = (code: string) => `${window.location.origin}/r/${encodeURIComponent(code)}`;
 
 export function CodeRow({ userId, code }: { userId: string; code: Refcode }) {
   const { t } = useTranslation("dashboard");

@@ -3,6 +3,7 @@
 import { type FormEvent, useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client.ts";
+import { Notice } from "../../components/status.tsx";
 import { shortAddress } from "../../components/WalletPanel.tsx";
 import { useCreateCode } from "./queries.ts";
 
@@ -78,11 +79,7 @@ export function CreateCodeForm({ userId, wallet, wallets }: { userId: string; wa
         {t("create.hint")}
       </p>
       {message}
-      {create.isSuccess && (
-        <p className="notice notice-success" role="status">
-          {t("create.created", { code: create.data.code })}
-        </p>
-      )}
+      {create.isSuccess && <Notice kind="success">{t("create.created", { code: create.data.code })}</Notice>}
     </form>
   );
 }

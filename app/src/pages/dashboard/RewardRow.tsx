@@ -2,18 +2,16 @@
 // refund or clawback offset shown against it), the price it was sized at, and the payout.
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { useTxUrl } from "../../config/use-runtime.ts";
+import { TxLink } from "../../components/TxLink.tsx";
 import { useFormat } from "../../i18n/format.ts";
-import { minorToDecimal, priceToDecimal } from "./money.ts";
+import { priceToDecimal } from "../../i18n/money.ts";
 import { RewardStateBadge } from "./RewardStateBadge.tsx";
 import type { Reward } from "./types.ts";
 
 export function RewardRow({ reward }: { reward: Reward }) {
   const { t } = useTranslation("dashboard");
   const format = useFormat();
-  const txUrl = useTxUrl();
-  const fiat = (minor: number) => format.money(minorToDecimal(minor, reward.currency), reward.currency);
-  const link = reward.txHash ? txUrl(reward.txHash) : null;
+  const fiat = (minor: number) => format.moneyMinor(minor, reward.currency);
 
   return (
     <tr data-state={reward.state} data-order={reward.orderReference}>
@@ -70,13 +68,7 @@ export function RewardRow({ reward }: { reward: Reward }) {
       <td className="payout">
         {reward.txHash ? (
           <>
-            {link ? (
-              <a className="mono tx-hash" href={link} target="_blank" rel="noreferrer">
-                {reward.txHash}
-              </a>
-            ) : (
-              <code className="tx-hash">{reward.txHash}</code>
-            )}
+            <TxLink hash={reward.txHash} className="mono tx-hash" />
             {reward.mintedAt && <div className="hint">{format.dateTime(reward.mintedAt)}</div>}
           </>
         ) : (

@@ -24,48 +24,55 @@ export function ToggleActive({ userId, code }: { userId: string; code: Refcode }
   const run = (active: boolean) =>
     toggle.mutate({ code: code.code, active }, { onSuccess: () => setConfirming(false) });
 
+  let action;
+  if (!code.active) {
+    action = (
+      <button
+        ref={startButton}
+        type="button"
+        className="secondary"
+        onClick={() => run(true)}
+        disabled={toggle.isPending}
+      >
+        {toggle.isPending ? t("codes.working") : t("codes.reactivate")}
+      </button>
+    );
+  } else if (!confirming) {
+    action = (
+      <button ref={startButton} type="button" className="secondary" onClick={() => setConfirming(true)}>
+        {t("codes.deactivate")}
+      </button>
+    );
+  } else {
+    action = (
+      <div
+        className="notice notice-warning confirm"
+        role="alertdialog"
+        aria-labelledby={`${id}-q`}
+        onKeyDown={(event) => event.key === "Escape" && cancel()}
+      >
+        <p id={`${id}-q`}>{t("codes.confirmDeactivate", { code: code.code })}</p>
+        <div className="field-row">
+          <button
+            ref={confirmButton}
+            type="button"
+            className="danger"
+            onClick={() => run(false)}
+            disabled={toggle.isPending}
+          >
+            {toggle.isPending ? t("codes.working") : t("codes.confirmYes")}
+          </button>
+          <button type="button" className="secondary" onClick={cancel}>
+            {t("codes.confirmNo")}
+          </button>
+        </div>
+      </div>
+    );
+  }
+
   return (
     <div className="code-actions">
-      {code.active ? (
-        confirming ? (
-          <div
-            className="notice notice-warning confirm"
-            role="alertdialog"
-            aria-labelledby={`${id}-q`}
-            onKeyDown={(event) => event.key === "Escape" && cancel()}
-          >
-            <p id={`${id}-q`}>{t("codes.confirmDeactivate", { code: code.code })}</p>
-            <div className="field-row">
-              <button
-                ref={confirmButton}
-                type="button"
-                className="danger"
-                onClick={() => run(false)}
-                disabled={toggle.isPending}
-              >
-                {toggle.isPending ? t("codes.working") : t("codes.confirmYes")}
-              </button>
-              <button type="button" className="secondary" onClick={cancel}>
-                {t("codes.confirmNo")}
-              </button>
-            </div>
-          </div>
-        ) : (
-          <button ref={startButton} type="button" className="secondary" onClick={() => setConfirming(true)}>
-            {t("codes.deactivate")}
-          </button>
-        )
-      ) : (
-        <button
-          ref={startButton}
-          type="button"
-          className="secondary"
-          onClick={() => run(true)}
-          disabled={toggle.isPending}
-        >
-          {toggle.isPending ? t("codes.working") : t("codes.reactivate")}
-        </button>
-      )}
+      {action}
       {toggle.error && (
         <p className="field-error" role="alert">
           {t("codes.toggleFailed")} <span lang="en">{toggle.error.message}</span>

@@ -1,20 +1,21 @@
 // CSV of the loaded rewards, built in the browser: RFC 4180 quoting, CRLF line ends, a BOM so
 // spreadsheet programs read UTF-8, and text cells that could run as formulas defused.
-import { minorToDecimal, priceToDecimal, weiToDecimal } from "./money.ts";
+import { minorToDecimal, priceToDecimal } from "../../i18n/money.ts";
+import { weiToDecimal } from "./money.ts";
 import type { Reward } from "./types.ts";
 
 type Cell = string | number | null | undefined;
 
 /** Quotes a cell when it holds a quote, a separator or a line break (quotes doubled). */
-export function csvCell(value: Cell): string {
+function csvCell(value: Cell): string {
   const text = value === null || value === undefined ? "" : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** Text from outside (order references, codes) starting like a formula gets a leading quote. */
-export const safeText = (text: string | null) => (text && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+const safeText = (text: string | null) => (text && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
-export function toCsv(rows: readonly (readonly Cell[])[]): string {
+function toCsv(rows: readonly (readonly Cell[])[]): string {
   return rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 

@@ -14,8 +14,5 @@ export const dayValues = (day: Day): Record<SeriesKey, number> => ({
 });
 
 /** A UTC day ("YYYY-MM-DD") in the reader's language. */
-export const formatDay = (locale: string, day: string, style: "medium" | "short" = "medium") =>
-  new Intl.DateTimeFormat(
-    locale,
-    style === "medium" ? { dateStyle: "medium", timeZone: "UTC" } : { month: "short", day: "numeric", timeZone: "UTC" },
-  ).format(new Date(`${day}T00:00:00Z`));
+export const formatDay = (locale: string, day: string) =>
+  new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));

@@ -1,35 +1,5 @@
-// Amounts as the server keeps them: fiat in the currency's minor units (its ISO 4217 exponent, as
-// the server's money.ts reads it from Intl), tokens in wei, prices as answer / 10^decimals.
+// Token amounts as the server keeps them: wei strings.
 import { formatUnits } from "viem";
-
-const exponents = new Map<string, number>();
-
-export function currencyExponent(currency: string): number {
-  let exponent = exponents.get(currency);
-  if (exponent === undefined) {
-    try {
-      exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits!;
-    } catch {
-      exponent = 2;
-    }
-    exponents.set(currency, exponent);
-  }
-  return exponent;
-}
-
-/** Minor units as an exact decimal string in major units: 1234 USD → "12.34". */
-export function minorToDecimal(amountMinor: number | bigint | string, currency: string): string {
-  const exponent = currencyExponent(currency);
-  const value = BigInt(amountMinor);
-  const sign = value < 0n ? "-" : "";
-  const digits = (value < 0n ? -value : value).toString().padStart(exponent + 1, "0");
-  return exponent === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
-}
-
-/** The price of one token in the order currency, as an exact decimal string. */
-export function priceToDecimal(price: { answer: string; decimals: number }): string {
-  return formatUnits(BigInt(price.answer), price.decimals);
-}
 
 /** Wei as an exact decimal string of tokens (18 decimals). */
 export const weiToDecimal = (wei: string | bigint) => formatUnits(BigInt(wei), 18);

@@ -4,7 +4,7 @@ import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClie
 import { api, graphql } from "../../api/client.ts";
 import type { Adjustments, Analytics, Refcode, Reward, RewardState } from "./types.ts";
 
-export const REWARDS_PAGE = 100;
+const REWARDS_PAGE = 100;
 
 const keys = {
   codes: (userId: string) => ["dashboard", userId, "codes"] as const,
@@ -119,7 +119,7 @@ const ANALYTICS = /* GraphQL */ `
 `;
 
 /** The last `days` UTC days, today included (the analytics count in UTC days). */
-export function utcRange(days: number, now = new Date()): { from: string; to: string } {
+function utcRange(days: number, now = new Date()): { from: string; to: string } {
   const to = now.toISOString().slice(0, 10);
   const from = new Date(now.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
   return { from, to };

@@ -3,9 +3,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api, ApiError } from "../../api/client.ts";
+import { Emphasis } from "../../components/Emphasis.tsx";
 import { ErrorNotice, Loading, Notice } from "../../components/status.tsx";
 import { shortAddress } from "../../components/WalletPanel.tsx";
-import { Emphasis } from "./Emphasis.tsx";
 import { canBeCode } from "./referral-code.ts";
 
 interface ResolvedCode {

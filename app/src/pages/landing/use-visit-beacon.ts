@@ -3,20 +3,15 @@
 // and a re-render send nothing more, while a new navigation to a share link counts again.
 import { useEffect } from "react";
 import { useLocation } from "react-router";
+import { api } from "../../api/client.ts";
 import { canBeCode } from "./referral-code.ts";
 
 const sent = new Set<string>();
 
-export function sendVisitBeacon(code: string): void {
+function sendVisitBeacon(code: string): void {
   // keepalive: the visit is stored even when the visitor leaves at once. The server answers 204
   // (or 404 for an unknown or inactive code); nothing on the page waits for it.
-  void fetch("/api/refcodes/track", {
-    method: "POST",
-    credentials: "same-origin",
-    keepalive: true,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ code }),
-  }).catch(() => {
+  void api<void>("/api/refcodes/track", { body: { code }, keepalive: true }).catch(() => {
     // A lost beacon is a lost count, never a broken page.
   });
 }

@@ -1,7 +1,7 @@
 // The attribution decision stored on the order: credited to which code, or rejected and why.
 import { useTranslation } from "react-i18next";
+import { Emphasis } from "../../components/Emphasis.tsx";
 import { shortAddress } from "../../components/WalletPanel.tsx";
-import { Emphasis } from "./Emphasis.tsx";
 import type { Order } from "./store-api.ts";
 
 export function Attribution({ referral }: { referral: Order["referral"] }) {

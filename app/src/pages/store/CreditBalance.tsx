@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { ErrorNotice, Loading } from "../../components/status.tsx";
 import { useFormat } from "../../i18n/format.ts";
 import { STORE_CURRENCY } from "./catalog.ts";
-import { creditKey, fetchCredit, toMajor } from "./store-api.ts";
+import { creditKey, fetchCredit } from "./store-api.ts";
 
 export function CreditBalance() {
   const { t } = useTranslation("store");
@@ -19,12 +19,11 @@ export function CreditBalance() {
     <section className="card store-credit" aria-labelledby="store-credit">
       <h2 id="store-credit">{t("credit.title")}</h2>
       <p className="stat" data-testid="credit-balance" data-balance-minor={main}>
-        {format.money(toMajor(main, STORE_CURRENCY), STORE_CURRENCY)}
+        {format.moneyMinor(main, STORE_CURRENCY)}
       </p>
       {others.length > 0 && (
         <p className="hint">
-          {t("credit.others")}{" "}
-          {others.map((b) => format.money(toMajor(b.balanceMinor, b.currency), b.currency)).join(", ")}
+          {t("credit.others")} {others.map((b) => format.moneyMinor(b.balanceMinor, b.currency)).join(", ")}
         </p>
       )}
       {main === 0 && <p className="hint">{t("credit.empty")}</p>}

@@ -6,7 +6,7 @@ import { Link } from "react-router";
 import { ErrorNotice, Loading, Notice } from "../../components/status.tsx";
 import { useFormat } from "../../i18n/format.ts";
 import { Attribution } from "./Attribution.tsx";
-import { creditKey, fetchOrder, orderKey, payWithCredit, toMajor } from "./store-api.ts";
+import { creditKey, fetchOrder, orderKey, payWithCredit } from "./store-api.ts";
 import { WayForPayCheckout } from "./WayForPayCheckout.tsx";
 
 interface Props {
@@ -53,7 +53,7 @@ export function OrderPanel({ orderReference, card, returning, onCard, onClose }:
         </p>
         <p>
           {o.lineItems.map((item) => item.name ?? item.sku).join(", ")} —{" "}
-          <strong>{format.money(toMajor(o.amountMinor, o.currency), o.currency)}</strong>
+          <strong>{format.moneyMinor(o.amountMinor, o.currency)}</strong>
           {o.paidAt && <span className="hint"> · {t("order.paidAt", { when: format.dateTime(o.paidAt) })}</span>}
         </p>
         <Attribution referral={o.referral} />

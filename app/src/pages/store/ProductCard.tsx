@@ -7,7 +7,7 @@ import { ErrorNotice } from "../../components/status.tsx";
 import { useFormat } from "../../i18n/format.ts";
 import type { Product } from "./catalog.ts";
 import { STORE_CURRENCY } from "./catalog.ts";
-import { createOrder, creditKey, type Order, orderKey, payWithCredit, toMajor } from "./store-api.ts";
+import { createOrder, creditKey, type Order, orderKey, payWithCredit } from "./store-api.ts";
 
 interface Props {
   product: Product;
@@ -41,7 +41,7 @@ export function ProductCard({ product, signedIn, onOrder }: Props) {
     <article className="card product" aria-labelledby={titleId} data-testid={`product-${product.sku}`}>
       <h3 id={titleId}>{t(`products.${product.sku}.name`)}</h3>
       <p>{t(`products.${product.sku}.description`)}</p>
-      <p className="stat">{format.money(toMajor(product.priceMinor, STORE_CURRENCY), STORE_CURRENCY)}</p>
+      <p className="stat">{format.moneyMinor(product.priceMinor, STORE_CURRENCY)}</p>
       <div className="field-row">
         <button type="button" onClick={() => buy.mutate("credit")} disabled={busy}>
           {t("buy.credit")}

@@ -39,7 +39,7 @@ export const orderKey = (orderReference: string) => ["order", orderReference] as
 export const creditKey = ["credit"] as const;
 
 /** A fresh idempotency key per purchase attempt (the server's OrderReference shape). */
-export function newOrderReference(): string {
+function newOrderReference(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
   return `shop-${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
@@ -74,9 +74,3 @@ export const wayforpayForm = (orderReference: string, language: string) =>
 
 export const simulateWayForPay = (orderReference: string) =>
   api<{ order: Order }>("/api/dev/simulate/wayforpay", { body: { orderReference } });
-
-/** Minor units as the major-unit number Intl formats (2 digits for USD, 0 for JPY, ...). */
-export function toMajor(amountMinor: number, currency: string): number {
-  const digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits;
-  return amountMinor / 10 ** (digits ?? 2);
-}

@@ -2,9 +2,9 @@
 // block), orderRef, paidOrders, paymentOf and the ReferralPaid events, and what that means.
 import { useTranslation } from "react-i18next";
 import { Notice } from "../../components/status.tsx";
+import { TxLink } from "../../components/TxLink.tsx";
 import { useFormat } from "../../i18n/format.ts";
 import type { ChainReading } from "./chain.ts";
-import { TxHash } from "./TxHash.tsx";
 
 function OnChainVerdict({ reading }: { reading: ChainReading }) {
   const { t } = useTranslation("verify");
@@ -113,7 +113,7 @@ export function ChainResult({ reading }: { reading: ChainReading }) {
               {reading.events.map((event) => (
                 <tr key={`${event.txHash}-${event.logIndex}`} data-testid="paid-event">
                   <td>
-                    <TxHash hash={event.txHash} />
+                    <TxLink hash={event.txHash} />
                   </td>
                   <td className="num">{event.blockNumber.toString()}</td>
                   <td className="num">{event.logIndex}</td>

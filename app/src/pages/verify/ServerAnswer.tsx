@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ErrorNotice, Loading, Notice } from "../../components/status.tsx";
+import { TxLink } from "../../components/TxLink.tsx";
 import { useFormat } from "../../i18n/format.ts";
 import type { ChainReading } from "./chain.ts";
 import { Comparison } from "./Comparison.tsx";
 import { fetchServerVerification, type ServerVerification } from "./server-verify.ts";
-import { TxHash } from "./TxHash.tsx";
 
 function Ledger({ ledger }: { ledger: NonNullable<ServerVerification["ledger"]> }) {
   const { t } = useTranslation("verify");
@@ -23,7 +23,7 @@ function Ledger({ ledger }: { ledger: NonNullable<ServerVerification["ledger"]> 
       <dt>{t("server.tokenAmount")}</dt>
       <dd>{ledger.tokenAmount && /^\d+$/.test(ledger.tokenAmount) ? format.tokens(ledger.tokenAmount) : "—"}</dd>
       <dt>{t("server.tx")}</dt>
-      <dd>{ledger.txHash ? <TxHash hash={ledger.txHash} /> : "—"}</dd>
+      <dd>{ledger.txHash ? <TxLink hash={ledger.txHash} /> : "—"}</dd>
       <dt>{t("server.block")}</dt>
       <dd>{ledger.blockNumber ?? "—"}</dd>
     </dl>

@@ -28,7 +28,7 @@ export interface ChainReading {
   events: PaidEventView[];
 }
 
-export class WrongChainError extends Error {
+class WrongChainError extends Error {
   override name = "WrongChainError";
   constructor(rpcUrl: string, actual: number) {
     super(`the RPC ${rpcUrl} serves chain ${actual}, but this app was built for chain ${deployment.chainId}`);
@@ -36,7 +36,7 @@ export class WrongChainError extends Error {
 }
 
 /** The on-chain key of an order, as the contract and the server compute it. */
-export const orderRefOf = (orderReference: string): Hex => keccak256(stringToBytes(orderReference));
+const orderRefOf = (orderReference: string): Hex => keccak256(stringToBytes(orderReference));
 
 /** Providers cap eth_getLogs ranges; the server reads in the same steps. */
 const BLOCKS_PER_QUERY = 10_000n;

@@ -1,5 +1,6 @@
 // A translated sentence with one value in bold, wherever the language puts it: the text comes
-// from t() with a marker in {{value}}'s place (no <Trans> and its parser); `values` fills the rest.
+// from t() with a marker in {{value}}'s place (no <Trans>, whose parser the landing chunk skips);
+// `values` fills the rest.
 import type { TFunction } from "i18next";
 
 const MARK = "\u0000";
