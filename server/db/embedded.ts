@@ -31,6 +31,8 @@ interface Credentials {
   password: string;
 }
 
+const PORT_ATTEMPTS = 3;
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -69,8 +71,9 @@ function assertTraversable(directory: string): void {
  */
 export async function startEmbeddedPostgres(
   directory: string,
-  options: { persistent?: boolean; log?: (line: string) => void } = {},
+  options: { persistent?: boolean; log?: (line: string) => void; pickPort?: () => Promise<number> } = {},
 ): Promise<EmbeddedDatabase> {
+  const pickPort = options.pickPort ?? freePort;
   const credentials = credentialsFor(directory);
   const asRoot = process.getuid?.() === 0;
   // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the directory.
@@ -79,33 +82,57 @@ export async function startEmbeddedPostgres(
     assertTraversable(directory);
   }
   const databaseDir = join(directory, "data");
-  const port = await freePort();
   const output: string[] = [];
-  const postgres = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: credentials.user,
-    password: credentials.password,
-    authMethod: "scram-sha-256",
-    persistent: options.persistent ?? true,
-    createPostgresUser: asRoot,
-    initdbFlags: ["--encoding=UTF8", "--no-sync"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200"],
-    onLog: (message) => {
-      output.push(message);
-      options.log?.(message);
-    },
-    onError: (message) => output.push(String(message)),
-  });
-  try {
+  const start = async (port: number) => {
+    const postgres = new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: credentials.user,
+      password: credentials.password,
+      authMethod: "scram-sha-256",
+      persistent: options.persistent ?? true,
+      createPostgresUser: asRoot,
+      initdbFlags: ["--encoding=UTF8", "--no-sync"],
+      postgresFlags: [
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "unix_socket_directories=",
+        "-c",
+        "max_connections=200",
+      ],
+      onLog: (message) => {
+        output.push(message);
+        options.log?.(message);
+      },
+      onError: (message) => output.push(String(message)),
+    });
     if (!existsSync(join(databaseDir, "PG_VERSION"))) await postgres.initialise();
     await postgres.start();
-  } catch (error) {
-    const running = findRunningEmbeddedPostgres(directory);
-    const reason = running
-      ? `it is already running (process ${running.pid}, port ${running.port}): stop that process or use its DATABASE_URL`
-      : ((error as Error | undefined)?.message ?? "it exited");
-    throw new Error(`embedded PostgreSQL did not start in ${databaseDir}: ${reason}\n${output.join("").slice(-2000)}`);
+    return postgres;
+  };
+  let port = await pickPort();
+  let postgres: InstanceType<typeof EmbeddedPostgres>;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      postgres = await start(port);
+      break;
+    } catch (error) {
+      // The free port was taken by another process between freePort() and PostgreSQL's bind
+      // (parallel test runs start many servers): take another one.
+      if (attempt < PORT_ATTEMPTS && /Address already in use/.test(output.join(""))) {
+        output.length = 0;
+        port = await pickPort();
+        continue;
+      }
+      const running = findRunningEmbeddedPostgres(directory);
+      const reason = running
+        ? `it is already running (process ${running.pid}, port ${running.port}): stop that process or use its DATABASE_URL`
+        : ((error as Error | undefined)?.message ?? "it exited");
+      throw new Error(
+        `embedded PostgreSQL did not start in ${databaseDir}: ${reason}\n${output.join("").slice(-2000)}`,
+      );
+    }
   }
   const url = urlFor(credentials, port);
   // Tells other processes (`npm run apikey`) that this cluster runs, and where: a second
