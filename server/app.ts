@@ -14,7 +14,13 @@ import type { AppDeps } from "./deps.ts";
 import { GroupCommitUnavailableError } from "./db/group-commit.ts";
 import { ApiError, notFound } from "./http/errors.ts";
 import { requestLogging } from "./http/logging.ts";
+import { csrfProtection } from "./http/csrf.ts";
+import { rateLimits } from "./http/rate-limit.ts";
+import { corsPolicy } from "./http/security-cors.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { createRouter } from "./http/openapi.ts";
+import { createHostEventDispatcher, type HostEventDispatcher } from "./host-events/service.ts";
+import { hostEventRoutes } from "./host-events/routes.ts";
 import { hostRoutes, orderRoutes } from "./orders/routes.ts";
 import { checkoutRoutes } from "./payments/checkout-routes.ts";
 import { paymentAdminRoutes } from "./payments/admin-routes.ts";
@@ -45,6 +51,8 @@ export interface ServerApp {
   rewardSweep: RewardSweep;
   /** The webhooks' group-committed payment processing. */
   payments: PaymentProcessor;
+  /** Sends reward events to the hosts' endpoints. */
+  hostEvents: HostEventDispatcher;
   /** Flushes buffered work; call before closing the database. */
   close(): Promise<void>;
 }
@@ -56,6 +64,7 @@ export function createApp(deps: AppDeps): ServerApp {
   const minter = createMinterService(deps);
   const rewardSweep = createRewardSweep(deps);
   const payments = createPaymentProcessor(deps);
+  const hostEvents = createHostEventDispatcher(deps);
   const purgeFailed = (rows: string) => (error: unknown) => deps.logger.warn({ err: error }, `purging ${rows} failed`);
   const stopPurges = [
     schedulePurge(
@@ -73,6 +82,13 @@ export function createApp(deps: AppDeps): ServerApp {
 
   app.use("*", requestLogging(deps.logger));
   app.use("*", deps.metrics.middleware);
+  app.use("*", securityHeaders(deps.config, deps.chain)); // SECURITY.md: headers, CORS, CSRF, rate limits
+  const cors = corsPolicy(deps.config);
+  if (cors) app.use("*", cors);
+  app.use("*", csrfProtection(deps.config));
+  // Only the limited routes pay for the limiter (the beacon's throughput is measured).
+  const limits = rateLimits(deps.config);
+  for (const path of limits.paths) app.use(path, limits.middleware);
   app.use(
     "/api/*",
     bodyLimit({
@@ -109,6 +125,7 @@ export function createApp(deps: AppDeps): ServerApp {
   app.route("/api", rewardTaskRoutes(deps, rewardSweep));
   app.route("/api", webhookRoutes(deps, payments));
   app.route("/api", paymentAdminRoutes(deps));
+  app.route("/api", hostEventRoutes(deps, hostEvents));
   app.route("/api", checkoutRoutes(deps));
   app.route("/api/v1", hostRoutes(deps));
   app.route("/api", appConfigRoutes(deps));
@@ -160,8 +177,10 @@ export function createApp(deps: AppDeps): ServerApp {
     minter,
     rewardSweep,
     payments,
+    hostEvents,
     close: async () => {
       for (const stop of stopPurges) stop();
+      await hostEvents.close();
       await payments.close();
       await rewardSweep.close();
       await minter.close();

@@ -33,6 +33,8 @@ describe("loadConfig", () => {
     assert.equal(config.refCookieMaxAgeSeconds, 30 * 86_400);
     assert.equal(config.beaconFlushMs, 2);
     assert.equal(config.beaconMaxBatch, 2000);
+    assert.deepEqual(config.corsOrigins, [], "no origin but PUBLIC_URL's");
+    assert.deepEqual(config.rateLimits, { noncePerMinute: 60, authPerMinute: 30, beaconPerMinute: 600 });
   });
 
   it("parses every variable", () => {
@@ -132,8 +134,50 @@ describe("loadConfig", () => {
     for (const name of ["DATABASE_URL", "PUBLIC_URL", "RPC_URL"]) {
       const problems = problemsOf({ [name]: "not a url" });
       assert.equal(problems.length, 1);
-      assert.match(problems[0]!, new RegExp(`^${name}: expected a URL starting with .*\\(got "not a url"\\)$`));
+      const shown = name === "PUBLIC_URL" ? '\\(got "not a url"\\)' : "\\(the value is not shown\\)";
+      assert.match(problems[0]!, new RegExp(`^${name}: expected a URL starting with .*${shown}$`));
     }
+  });
+
+  it("never prints a bad credential: secrets are hidden, URLs lose password, path and query", () => {
+    const problems = problemsOf({
+      REFERRAL_MINTER_PRIVATE_KEY: "ab".repeat(32), // the 0x forgotten
+      CRON_SECRET: "short-secret",
+      WAYFORPAY_SECRET_KEY: "seven77",
+      STRIPE_WEBHOOK_SECRET: "sk_live_not_a_whsec",
+      DATABASE_URL: "mysql://admin:hunter2hunter2@db.internal/refcodes?sslpassword=also-secret",
+      RPC_URL: "wss://mainnet.infura.io/v3/0123456789abcdef0123456789abcdef",
+    });
+    assert.equal(problems.length, 6, problems.join("\n"));
+    const text = problems.join("\n");
+    for (const secret of [
+      "ab".repeat(32),
+      "short-secret",
+      "seven77",
+      "sk_live",
+      "hunter2",
+      "also-secret",
+      "0123456789abcdef",
+    ]) {
+      assert.ok(!text.includes(secret), `${secret} printed in:\n${text}`);
+    }
+    assert.match(text, /DATABASE_URL: .*\(got "mysql:\/\/admin:\*\*\*@db\.internal\/…"\)/);
+    assert.match(text, /RPC_URL: .*\(got "wss:\/\/mainnet\.infura\.io\/…"\)/);
+    assert.match(text, /REFERRAL_MINTER_PRIVATE_KEY: .*\(the value is not shown\)/);
+  });
+
+  it("reads CORS_ORIGINS as origins and the rate limits per minute, 0 turning one off", () => {
+    const config = loadConfig({
+      CORS_ORIGINS: "https://Shop.example:443/, http://localhost:3000",
+      RATE_LIMIT_NONCE_PER_MINUTE: "5",
+      RATE_LIMIT_AUTH_PER_MINUTE: "0",
+      RATE_LIMIT_BEACON_PER_MINUTE: "100000",
+    });
+    assert.deepEqual(config.corsOrigins, ["https://shop.example", "http://localhost:3000"]);
+    assert.deepEqual(config.rateLimits, { noncePerMinute: 5, authPerMinute: 0, beaconPerMinute: 100_000 });
+    assert.match(problemsOf({ CORS_ORIGINS: "https://shop.example/checkout" })[0]!, /entry 1 .*origin only/);
+    assert.match(problemsOf({ CORS_ORIGINS: "*" })[0]!, /^CORS_ORIGINS: entry 1 "\*": expected a URL/);
+    assert.equal(problemsOf({ RATE_LIMIT_BEACON_PER_MINUTE: "-1" }).length, 1);
   });
 
   it("wants http(s) for PUBLIC_URL and RPC_URL, postgres for DATABASE_URL", () => {

@@ -31,6 +31,18 @@ const address = z
 
 const positiveInt = (max: number) => z.coerce.number().int().positive().max(max);
 
+/** An origin as browsers send it in the Origin header: scheme, host and port, nothing after. */
+const origin = urlOf(["http:", "https:"])
+  .refine((value) => {
+    if (!URL.canParse(value)) return true; // urlOf has reported it
+    const url = new URL(value);
+    return url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  }, "expected an origin only (no path), e.g. https://shop.example")
+  .transform((value) => new URL(value).origin);
+
+/** Requests per minute and client address; 0 turns the limit off. */
+const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000_000).default(fallback);
+
 /** Where the indexer publishes its stable views; the indexer and the server default to it alike. */
 export const DEFAULT_INDEXER_VIEWS_SCHEMA = "refcodes_indexer";
 
@@ -80,6 +92,13 @@ const envSchema = z.object({
   CRON_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   /** Seconds between sweeps retrying reward creation for paid orders; 0 turns the schedule off. */
   REWARD_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
+  /** Host events (server/host-events): ms between dispatcher rounds; 0 turns the dispatcher off. */
+  HOST_EVENTS_POLL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  HOST_EVENTS_TIMEOUT_SECONDS: positiveInt(120).default(10),
+  /** The first retry's delay; each further one doubles, up to HOST_EVENTS_MAX_DELAY_SECONDS. */
+  HOST_EVENTS_RETRY_BASE_MS: positiveInt(3_600_000).default(10_000),
+  HOST_EVENTS_MAX_DELAY_SECONDS: positiveInt(7 * 86_400).default(6 * 3600),
+  HOST_EVENTS_MAX_ATTEMPTS: positiveInt(100).default(12),
   /** WayForPay merchant login and SecretKey; on the local network test values by default. */
   WAYFORPAY_MERCHANT_ACCOUNT: z.string().min(1).optional(),
   WAYFORPAY_SECRET_KEY: z.string().min(8, "use the merchant SecretKey (at least 8 characters)").optional(),
@@ -110,9 +129,37 @@ const envSchema = z.object({
   INDEXER_PUBLIC_URL: urlOf(["http:", "https:"]).optional(),
   /** The built app the server serves (default app/dist). */
   APP_DIST_DIR: z.string().min(1).optional(),
+  /** Origins besides PUBLIC_URL's whose pages may call the API with the user's cookies (CORS with
+   *  credentials, and trusted by the CSRF check). */
+  CORS_ORIGINS: commaList(origin).default([]),
+  RATE_LIMIT_NONCE_PER_MINUTE: perMinute(60),
+  /** Sign-in and wallet-link attempts (each verifies a signature, maybe over RPC). */
+  RATE_LIMIT_AUTH_PER_MINUTE: perMinute(30),
+  RATE_LIMIT_BEACON_PER_MINUTE: perMinute(600),
 });
 
 export type RawEnv = Record<string, string | undefined>;
+
+const SECRET_VARIABLES = new Set([
+  "REFERRAL_MINTER_PRIVATE_KEY",
+  "CRON_SECRET",
+  "WAYFORPAY_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+]);
+/** URLs that may carry a password or, in the path or query, an API key (Infura, Alchemy). */
+const CREDENTIAL_URL_VARIABLES = new Set(["DATABASE_URL", "RPC_URL"]);
+
+/** What a configuration error may print of a bad value: a malformed credential is still a
+ *  credential, so secrets are never shown and URLs only without password, path and query. */
+function shownValue(name: string, raw: string): string | undefined {
+  if (SECRET_VARIABLES.has(name)) return undefined;
+  if (!CREDENTIAL_URL_VARIABLES.has(name)) return raw;
+  if (!URL.canParse(raw)) return undefined;
+  const url = new URL(raw);
+  const user = url.username ? `${url.username}${url.password ? ":***" : ""}@` : "";
+  const rest = (url.pathname !== "/" && url.pathname !== "") || url.search ? "/…" : "";
+  return `${url.protocol}//${user}${url.host}${rest}`;
+}
 
 export interface ServerConfig {
   host: string;
@@ -141,6 +188,13 @@ export interface ServerConfig {
     maxAttempts: number;
   };
   cronSecret: string | undefined;
+  hostEvents: {
+    pollMs: number;
+    timeoutMs: number;
+    retryBaseMs: number;
+    maxDelayMs: number;
+    maxAttempts: number;
+  };
   beaconMaxBatch: number;
   beaconMaxInFlight: number;
   /** How many X-Forwarded-For hops to trust when deriving the client address. */
@@ -152,6 +206,10 @@ export interface ServerConfig {
   stripe: { webhookSecret: string; toleranceSeconds: number } | undefined;
   /** Where the indexer's views are (analytics' paid-on-chain figures). */
   indexerViewsSchema: string;
+  /** Further origins trusted like PUBLIC_URL's (CORS with credentials, CSRF). */
+  corsOrigins: string[];
+  /** Per client address and minute; 0 = unlimited. In memory, per replica. */
+  rateLimits: { noncePerMinute: number; authPerMinute: number; beaconPerMinute: number };
   /** What the app is told at start (GET /api/app-config). */
   app: {
     publicRpcUrl: string | undefined;
@@ -197,7 +255,9 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
           const entry = splitList(raw)[index];
           return `${name}: entry ${index + 1} ${JSON.stringify(entry)}: ${issue.message}`;
         }
-        return `${name}: ${issue.message}${raw === undefined ? " (not set)" : ` (got ${JSON.stringify(raw)})`}`;
+        if (raw === undefined) return `${name}: ${issue.message} (not set)`;
+        const shown = shownValue(name, raw);
+        return `${name}: ${issue.message} (${shown === undefined ? "the value is not shown" : `got ${JSON.stringify(shown)}`})`;
       }),
     );
   }
@@ -231,6 +291,13 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
       maxAttempts: env.MINT_MAX_ATTEMPTS,
     },
     cronSecret: env.CRON_SECRET,
+    hostEvents: {
+      pollMs: env.HOST_EVENTS_POLL_MS,
+      timeoutMs: env.HOST_EVENTS_TIMEOUT_SECONDS * 1000,
+      retryBaseMs: env.HOST_EVENTS_RETRY_BASE_MS,
+      maxDelayMs: env.HOST_EVENTS_MAX_DELAY_SECONDS * 1000,
+      maxAttempts: env.HOST_EVENTS_MAX_ATTEMPTS,
+    },
     fiatAutoApproveSeconds:
       env.FIAT_AUTO_APPROVE_HOURS === undefined ? undefined : Math.round(env.FIAT_AUTO_APPROVE_HOURS * 3600),
     beaconMaxBatch: env.BEACON_MAX_BATCH,
@@ -238,6 +305,12 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
     trustProxyHops: env.TRUST_PROXY,
     rewardSweepIntervalSeconds: env.REWARD_SWEEP_INTERVAL_SECONDS,
     indexerViewsSchema: env.INDEXER_VIEWS_SCHEMA,
+    corsOrigins: env.CORS_ORIGINS,
+    rateLimits: {
+      noncePerMinute: env.RATE_LIMIT_NONCE_PER_MINUTE,
+      authPerMinute: env.RATE_LIMIT_AUTH_PER_MINUTE,
+      beaconPerMinute: env.RATE_LIMIT_BEACON_PER_MINUTE,
+    },
     app: {
       publicRpcUrl: env.PUBLIC_RPC_URL,
       explorerTxUrl: env.EXPLORER_TX_URL,

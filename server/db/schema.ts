@@ -482,3 +482,100 @@ export const rewardAdjustments = pgTable(
       .where(sql`clawback_id is not null`),
   ],
 );
+
+export const hostEventTypes = [
+  "reward.created",
+  "reward.approved",
+  "reward.paid",
+  "reward.cancelled",
+  "reward.clawback",
+] as const;
+
+/** A host platform's URL that receives signed reward events (see server/host-events/). */
+export const eventEndpoints = pgTable("event_endpoints", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  url: text("url").notNull(),
+  description: text("description"),
+  /** HMAC-SHA256 key of the signatures; shown once when the endpoint is created. */
+  secret: text("secret").notNull(),
+  /** The types it receives; empty means all of them. */
+  eventTypes: text("event_types", { enum: hostEventTypes })
+    .array()
+    .notNull()
+    .default(sql`'{}'`),
+  active: boolean("active").notNull().default(true),
+  createdAt: moment("created_at").notNull().defaultNow(),
+  updatedAt: moment("updated_at").notNull().defaultNow(),
+});
+
+/**
+ * The outbox: one row per thing that happened to a reward, written in the transaction that made
+ * it happen. `key` makes it happen once (a reward is approved once however often it re-enters
+ * `approved`); the row's id is the idempotency key hosts receive.
+ */
+export const hostEvents = pgTable(
+  "host_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    key: text("key").notNull(),
+    type: text("type", { enum: hostEventTypes }).notNull(),
+    rewardId: uuid("reward_id").notNull(),
+    payload: jsonb("payload").notNull(),
+    createdAt: moment("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("host_events_key_key").on(t.key), index("host_events_reward_idx").on(t.rewardId)],
+);
+
+export const eventDeliveryStates = ["pending", "delivered", "failed"] as const;
+
+/** One event for one endpoint: retried with backoff until delivered or out of attempts. */
+export const eventDeliveries = pgTable(
+  "event_deliveries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => hostEvents.id),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => eventEndpoints.id),
+    state: text("state", { enum: eventDeliveryStates }).notNull().default("pending"),
+    /** Attempts since it was created or last re-sent. */
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: moment("next_attempt_at").notNull().defaultNow(),
+    /** A dispatcher holds the delivery until then; a crashed one's claim simply expires. */
+    leaseUntil: moment("lease_until"),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    deliveredAt: moment("delivered_at"),
+    createdAt: moment("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("event_deliveries_event_endpoint_key").on(t.eventId, t.endpointId),
+    index("event_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`state = 'pending'`),
+    index("event_deliveries_endpoint_idx").on(t.endpointId, t.id),
+  ],
+);
+
+/** The delivery log: every POST made, with what came back. */
+export const eventDeliveryAttempts = pgTable(
+  "event_delivery_attempts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deliveryId: bigint("delivery_id", { mode: "number" })
+      .notNull()
+      .references(() => eventDeliveries.id),
+    /** The HTTP status, or null when no response came (refused, timed out). */
+    status: integer("status"),
+    error: text("error"),
+    /** The first 1 KiB of the response body. */
+    responseBody: text("response_body"),
+    durationMs: integer("duration_ms").notNull(),
+    /** "dispatcher" or "admin:<wallet>" for a re-send. */
+    trigger: text("trigger").notNull(),
+    at: moment("at").notNull().defaultNow(),
+  },
+  (t) => [index("event_delivery_attempts_delivery_idx").on(t.deliveryId, t.id)],
+);

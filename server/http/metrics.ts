@@ -7,6 +7,7 @@ export interface Metrics {
   middleware: MiddlewareHandler<AppEnv>;
   beaconBatchSize: Histogram;
   beaconVisitsStored: Counter;
+  hostEventAttempts: Counter<"outcome">;
 }
 
 export function createMetrics(): Metrics {
@@ -36,6 +37,12 @@ export function createMetrics(): Metrics {
     help: "Beacon visits written (before de-duplication)",
     registers: [registry],
   });
+  const hostEventAttempts = new Counter({
+    name: "refcodes_host_event_attempts_total",
+    help: "POSTs of reward events to host endpoints, by outcome (delivered, failed)",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     const start = performance.now();
     await next();
@@ -43,5 +50,5 @@ export function createMetrics(): Metrics {
     requests.inc({ method: c.req.method, route, status: c.res.status });
     duration.observe({ method: c.req.method, route }, (performance.now() - start) / 1000);
   };
-  return { registry, middleware, beaconBatchSize, beaconVisitsStored };
+  return { registry, middleware, beaconBatchSize, beaconVisitsStored, hostEventAttempts };
 }

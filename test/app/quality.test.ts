@@ -200,6 +200,7 @@ describe("the app's accessibility and responsiveness in Chromium", { timeout: 90
   ): Promise<Tab> {
     const session = sessions.get(who)!;
     const context = await browser.newContext({
+      bypassCSP: true, // axe is injected as an inline script, which the app's CSP refuses
       viewport,
       locale: language === "uk" ? "uk-UA" : "en-US",
       ...(phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),

@@ -5,6 +5,7 @@
 import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { rewardAdjustments, rewards } from "../../db/schema.ts";
+import { recordHostEvents } from "../../host-events/record.ts";
 import { type RewardRow, transitionRewards } from "./transition.ts";
 
 export interface ClawbackInput {
@@ -17,20 +18,36 @@ export interface ClawbackInput {
 
 /** Records what the referrer of a paid reward owes back. */
 export async function recordClawback(tx: Tx, input: ClawbackInput): Promise<void> {
-  await tx.insert(rewardAdjustments).values({
-    kind: "clawback",
-    rewardId: input.reward.id,
-    referrerUserId: input.reward.referrerUserId,
-    token: input.reward.token,
-    chainId: input.reward.chainId,
-    orderReference: input.reward.orderReference,
-    paymentTransactionId: input.paymentTransactionId,
-    tokenAmount: input.tokenAmount.toString(),
-    outstanding: input.tokenAmount.toString(),
-    rewardMinor: input.rewardMinor,
-    currency: input.reward.currency,
-    reason: input.reason,
-  });
+  const [clawback] = await tx
+    .insert(rewardAdjustments)
+    .values({
+      kind: "clawback",
+      rewardId: input.reward.id,
+      referrerUserId: input.reward.referrerUserId,
+      token: input.reward.token,
+      chainId: input.reward.chainId,
+      orderReference: input.reward.orderReference,
+      paymentTransactionId: input.paymentTransactionId,
+      tokenAmount: input.tokenAmount.toString(),
+      outstanding: input.tokenAmount.toString(),
+      rewardMinor: input.rewardMinor,
+      currency: input.reward.currency,
+      reason: input.reason,
+    })
+    .returning({ id: rewardAdjustments.id });
+  await recordHostEvents(tx, [
+    {
+      type: "reward.clawback",
+      reward: input.reward,
+      subject: String(clawback!.id),
+      details: {
+        clawbackId: clawback!.id,
+        clawbackTokenAmount: input.tokenAmount.toString(),
+        clawbackRewardMinor: input.rewardMinor,
+        reason: input.reason,
+      },
+    },
+  ]);
 }
 
 type Clawback = typeof rewardAdjustments.$inferSelect;

@@ -6,6 +6,7 @@ import { inArray, sql } from "drizzle-orm";
 import { orderRefOf } from "../../../scripts/lib/order-ref.ts";
 import type { Db } from "../../db/client.ts";
 import { orders, rewards, rewardTransitions } from "../../db/schema.ts";
+import { recordHostEvents } from "../../host-events/record.ts";
 import type { OrderRow } from "../hook.ts";
 import { type CommissionProgram, computeCommission } from "../money.ts";
 import { shareOfRemainder } from "./amounts.ts";
@@ -114,6 +115,14 @@ export async function createRewardsForOrders(
           })),
         );
       }
+      await recordHostEvents(
+        tx,
+        inserted.flatMap((reward) => [
+          { type: "reward.created" as const, reward },
+          // Internal-credit rewards are born approved: hosts waiting for approvals hear of them too.
+          ...(reward.state === "approved" ? [{ type: "reward.approved" as const, reward }] : []),
+        ]),
+      );
       for (const reward of inserted) outcome.set(reward.orderReference, { created: true, reward });
       const existing = values.filter((row) => !outcome.has(row.orderReference));
       if (existing.length > 0) {

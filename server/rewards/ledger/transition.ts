@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Db, Tx } from "../../db/client.ts";
 import { type rewardStates, rewards, rewardTransitions } from "../../db/schema.ts";
+import { hostEventTypeForState, recordHostEvents } from "../../host-events/record.ts";
 import { releaseOffsets } from "./clawbacks.ts";
 
 export type RewardState = (typeof rewardStates)[number];
@@ -14,7 +15,8 @@ export const allowedTransitions: Record<RewardState, readonly RewardState[]> = {
   approved: ["minting", "rejected", "cancelled", "offset"],
   minting: ["minted", "failed", "approved"],
   failed: ["approved", "minting", "rejected", "cancelled"],
-  minted: [],
+  // Only when its payment was reorganised out of the chain (minter/reorg.ts): paid again.
+  minted: ["approved"],
   rejected: [],
   cancelled: [],
   offset: [],
@@ -68,6 +70,14 @@ export async function transitionRewards(db: Tx | Db, input: TransitionInput): Pr
           reason: input.reason ?? null,
         })),
       );
+      const eventType = hostEventTypeForState(input.to);
+      if (eventType) {
+        const details = input.reason ? { reason: input.reason } : {};
+        await recordHostEvents(
+          tx,
+          moved.map(({ row }) => ({ type: eventType, reward: row, details })),
+        );
+      }
       // A reward that will never be paid gives back what it recovered of its referrer's clawbacks.
       if (input.to === "rejected" || input.to === "cancelled") {
         await releaseOffsets(

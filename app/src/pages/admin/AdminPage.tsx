@@ -6,6 +6,7 @@ import { ErrorNotice, Loading, Notice } from "../../components/status.tsx";
 import "./admin.css";
 import { ApprovalQueue } from "./ApprovalQueue.tsx";
 import { ContractControls } from "./ContractControls.tsx";
+import { HostEvents } from "./HostEvents.tsx";
 import { MintPanel } from "./MintPanel.tsx";
 import { PriceSettings } from "./PriceSettings.tsx";
 import { ReconciliationReport } from "./ReconciliationReport.tsx";
@@ -49,6 +50,7 @@ const sections = [
   ["admin-contract", "contract.title"],
   ["admin-prices", "prices.title"],
   ["admin-reconcile", "reconcile.title"],
+  ["admin-events", "events.title"],
 ] as const;
 
 function AdminConsole() {
@@ -69,6 +71,7 @@ function AdminConsole() {
       <ContractControls />
       <PriceSettings />
       <ReconciliationReport />
+      <HostEvents />
     </div>
   );
 }

@@ -1,8 +1,29 @@
 // The admin endpoints as TanStack Query hooks. Every key starts with "admin", so signing out
 // (which drops every query but the session) forgets them.
-import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { api } from "../../api/client.ts";
-import type { Decision, DeskRate, PriceSource, ReconcileReport, Reward, RewardFilter, RewardState } from "./types.ts";
+import type {
+  CreatedEventEndpoint,
+  Decision,
+  DeliveryFilter,
+  DeskRate,
+  EventDelivery,
+  EventDeliveryDetail,
+  EventEndpoint,
+  HostEventType,
+  PriceSource,
+  ReconcileReport,
+  Reward,
+  RewardFilter,
+  RewardState,
+} from "./types.ts";
 
 export const PAGE_SIZE = 50;
 /** The most one list request returns (the server's ListLimit). */
@@ -101,5 +122,82 @@ export function useReconcile(limit = 100) {
     queryFn: () => api<ReconcileReport>(`/api/admin/reconcile?limit=${limit}`),
     staleTime: 5 * 60_000,
     retry: false,
+  });
+}
+
+// Host events: endpoints, the delivery log (paged back by id with `before`), details and re-send.
+
+export const DELIVERY_PAGE_SIZE = 25;
+
+export function useEventEndpoints() {
+  return useQuery({
+    queryKey: ["admin", "event-endpoints"],
+    queryFn: () => api<{ endpoints: EventEndpoint[] }>("/api/admin/event-endpoints").then((body) => body.endpoints),
+  });
+}
+
+export function useCreateEventEndpoint() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { url: string; description?: string; eventTypes: HostEventType[] }) =>
+      api<CreatedEventEndpoint>("/api/admin/event-endpoints", { body }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["admin", "event-endpoints"] }),
+  });
+}
+
+export function useUpdateEventEndpoint() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: { id: string; active: boolean }) =>
+      api<EventEndpoint>(`/api/admin/event-endpoints/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+    onSuccess: (endpoint) =>
+      queryClient.setQueryData<EventEndpoint[]>(["admin", "event-endpoints"], (list) =>
+        list?.map((row) => (row.id === endpoint.id ? endpoint : row)),
+      ),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["admin", "event-endpoints"] }),
+  });
+}
+
+function deliveriesPath(filter: DeliveryFilter, before: number | undefined) {
+  const params = new URLSearchParams();
+  if (filter.state) params.set("state", filter.state);
+  if (filter.endpointId) params.set("endpointId", filter.endpointId);
+  if (before) params.set("before", String(before));
+  params.set("limit", String(DELIVERY_PAGE_SIZE));
+  return `/api/admin/event-deliveries?${params}`;
+}
+
+/** The delivery log, newest first; each further page is older than the last row so far. Polled
+ *  while the page is visible, so the dispatcher's attempts show up. */
+export function useEventDeliveries(filter: DeliveryFilter) {
+  return useInfiniteQuery({
+    queryKey: ["admin", "event-deliveries", "list", filter],
+    queryFn: ({ pageParam }) =>
+      api<{ deliveries: EventDelivery[] }>(deliveriesPath(filter, pageParam)).then((body) => body.deliveries),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => (last.length < DELIVERY_PAGE_SIZE ? undefined : last[last.length - 1]?.id),
+    placeholderData: keepPreviousData,
+    refetchInterval: 15_000,
+  });
+}
+
+const deliveryKey = (id: number) => ["admin", "event-deliveries", "detail", id] as const;
+
+export function useEventDelivery(id: number, enabled: boolean) {
+  return useQuery({
+    queryKey: deliveryKey(id),
+    queryFn: () => api<EventDeliveryDetail>(`/api/admin/event-deliveries/${id}`),
+    enabled,
+  });
+}
+
+export function useResendDelivery(id: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => api<EventDeliveryDetail>(`/api/admin/event-deliveries/${id}/resend`, { method: "POST" }),
+    onSuccess: (detail) => {
+      queryClient.setQueryData(deliveryKey(id), detail);
+      return queryClient.invalidateQueries({ queryKey: ["admin", "event-deliveries", "list"] });
+    },
   });
 }

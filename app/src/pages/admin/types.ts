@@ -91,3 +91,71 @@ export interface ReconcileReport {
   findings: Finding[];
   truncated: boolean;
 }
+
+// Host events (server/host-events/routes.ts): the endpoints that receive reward events, and the
+// delivery log.
+export const hostEventTypes = [
+  "reward.created",
+  "reward.approved",
+  "reward.paid",
+  "reward.cancelled",
+  "reward.clawback",
+] as const;
+export type HostEventType = (typeof hostEventTypes)[number];
+
+export const deliveryStates = ["pending", "delivered", "failed"] as const;
+export type DeliveryState = (typeof deliveryStates)[number];
+
+export interface EventEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  /** Empty: every type. */
+  eventTypes: HostEventType[];
+  active: boolean;
+  createdAt: string;
+}
+
+/** POST /api/admin/event-endpoints: the new endpoint with its signing secret (shown this once). */
+export interface CreatedEventEndpoint extends EventEndpoint {
+  secret: string;
+}
+
+export interface EventDelivery {
+  id: number;
+  eventId: string;
+  eventType: HostEventType;
+  rewardId: string;
+  endpointId: string;
+  state: DeliveryState;
+  attempts: number;
+  /** Pending deliveries: when the next attempt is due. */
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+export interface EventDeliveryAttempt {
+  id: number;
+  status: number | null;
+  error: string | null;
+  responseBody: string | null;
+  durationMs: number;
+  /** "dispatcher", or "admin:<wallet>" for a re-send. */
+  trigger: string;
+  at: string;
+}
+
+/** GET /api/admin/event-deliveries/{id}: the exact body every attempt POSTs, and every attempt,
+ *  newest first. */
+export interface EventDeliveryDetail extends EventDelivery {
+  body: string;
+  log: EventDeliveryAttempt[];
+}
+
+export interface DeliveryFilter {
+  state: DeliveryState | "";
+  endpointId: string;
+}
