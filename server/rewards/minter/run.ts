@@ -15,6 +15,7 @@ import type { MinterContext, MintRunSummary } from "./context.ts";
 import { planBatch } from "./limits.ts";
 import { contractLimits } from "../onchain.ts";
 import { reconcileMinting } from "./reconcile.ts";
+import { recheckRecentMints } from "./reorg.ts";
 import { settleFromChain } from "./settle.ts";
 
 export type { MinterContext, MintRunSummary } from "./context.ts";
@@ -40,6 +41,7 @@ export async function runMinter(ctx: MinterContext): Promise<MintRunSummary> {
     try {
       summary.ran = true;
       await reconcileMinting(ctx, summary);
+      await recheckRecentMints(ctx);
       await approveDueRewards(ctx.db);
       summary.sized = await sizePending(ctx);
       await retryFailed(ctx);
