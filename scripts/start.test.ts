@@ -1,20 +1,27 @@
-// `npm start` end to end: a chain, the contracts deployed, the addresses printed; Ctrl-C stops
-// everything; a restart finds the same contracts on the persisted chain. The indexer comes up
-// with it on the same database.
+// `npm start` end to end: a chain, the contracts deployed, the addresses and test accounts
+// printed; Ctrl-C stops everything; a restart finds the same contracts on the persisted chain. The
+// indexer comes up with it on the same database. A busy port is refused before anything starts.
+// (test/e2e/newcomer.test.ts walks the whole newcomer's path through `npm start`.)
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { createPublicClient, http } from "viem";
-import { deploymentPath } from "../deployments/load.ts";
 import { anvilKeys } from "./lib/anvil-accounts.ts";
+import { HttpSession } from "./lib/http-session.ts";
+import { freePort } from "./lib/indexer.ts";
 import { rootDir } from "./lib/paths.ts";
+import { testAccount } from "./lib/test-accounts.ts";
 
 const network = `start-test-${process.pid}`;
 const dataDir = mkdtempSync(join(tmpdir(), "refcodes-start-"));
 chmodSync(dataDir, 0o755); // as root, the embedded PostgreSQL runs as `postgres` and must enter it
+const deploymentsDir = join(dataDir, "deployments"); // never the repository's deployments/
+mkdirSync(deploymentsDir);
+const port = await freePort(); // never a developer's npm start on 8787
 
 const children: ChildProcess[] = [];
 
@@ -24,6 +31,8 @@ function start() {
       ...process.env,
       RPC_URL: "",
       NETWORK: network,
+      PORT: String(port),
+      DEPLOYMENTS_DIR: deploymentsDir,
       REFCODES_DATA_DIR: dataDir,
       APP_DIST_DIR: join(dataDir, "app"), // never the developer's app/dist
       DEPLOYER_PRIVATE_KEY: anvilKeys.deployer,
@@ -44,11 +53,15 @@ function start() {
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
   children.push(child);
-  return { child, running, exited };
+  running.catch(() => {}); // a test awaits it; no unhandled rejection before it does
+  return { child, running, exited, output: () => output };
 }
 
 /** Polls the indexer's GraphQL until the contract's state row is there (deploy blocks are
@@ -74,7 +87,6 @@ const field = (output: string, label: string) =>
 describe("npm start", () => {
   after(() => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
-    rmSync(deploymentPath(network), { force: true });
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -86,6 +98,17 @@ describe("npm start", () => {
     assert.match(proxy, /^0x[0-9a-fA-F]{40}$/);
     assert.match(rpcUrl ?? "", /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.match(output, /deploying to/);
+    assert.match(output, /starting PostgreSQL \(first start: initialising its data directory\) and the server\.\.\./);
+    // The local test accounts, marked as such; the admin signs in from the printed origin (SIWE
+    // accepts PUBLIC_URL only, which defaults to that origin).
+    assert.match(output, /PUBLIC development keys, for this local chain only/);
+    assert.match(
+      output,
+      new RegExp(`alice\\s+#2\\s+${testAccount("alice").address}\\s+${testAccount("alice").privateKey}`),
+    );
+    const admin = new HttpSession(field(output, "app")!);
+    const session = await admin.signIn(anvilKeys.deployer, { publicUrl: field(output, "app")!, chainId: 31337 });
+    assert.equal(session.isAdmin, true);
     const client = createPublicClient({ transport: http(rpcUrl) });
     assert.notEqual(await client.getCode({ address: proxy }), undefined);
 
@@ -117,6 +140,7 @@ describe("npm start", () => {
 
     first.child.kill("SIGINT");
     assert.equal(await first.exited, 0);
+    assert.match(first.output(), /stopped; the chain and the database are kept for the next npm start/);
     await assert.rejects(client.getChainId(), "the chain stopped with npm start");
     assert.ok(existsSync(join(dataDir, "anvil", "state.json")), "anvil saved its state");
 
@@ -138,5 +162,18 @@ describe("npm start", () => {
     assert.deepEqual(await indexedState(field(again, "indexer GraphQL")!, proxy), { mode: "MINT", paused: false });
     second.child.kill("SIGINT");
     assert.equal(await second.exited, 0);
+  });
+
+  it("refuses a busy PORT before starting anything", async () => {
+    const squatter = createServer().listen(port, "127.0.0.1");
+    await new Promise((resolve) => squatter.once("listening", resolve));
+    try {
+      const busy = start();
+      await assert.rejects(busy.running, /port \d+ \(the server\) is in use, perhaps by another npm start: .*set PORT/);
+      assert.equal(await busy.exited, 1);
+      assert.doesNotMatch(busy.output(), /anvil listening/);
+    } finally {
+      squatter.close();
+    }
   });
 });

@@ -123,8 +123,8 @@ if (build.code !== 0) {
   // second time against that server (CI does both).
   const embeddedEnv = { DATABASE_URL: "" };
   results.push(
-    await timed("unit (scripts, deployments)", () =>
-      nodeSuite("unit", ["scripts/**/*.test.ts", "deployments/**/*.test.ts"], embeddedEnv),
+    await timed("unit (scripts, deployments, test/deploy)", () =>
+      nodeSuite("unit", ["scripts/**/*.test.ts", "deployments/**/*.test.ts", "test/deploy/*.test.ts"], embeddedEnv),
     ),
   );
   // With DATABASE_URL the second server pass runs beside the first: each is one test file at a
@@ -144,12 +144,25 @@ if (build.code !== 0) {
     );
   }
   results.push(...(await Promise.all(serverPasses)));
-  results.push(
+  // The newcomer's path on the real `npm start` process (README walkthrough, without a browser).
+  results.push(await timed("e2e (npm start, test/e2e)", () => nodeSuite("e2e", ["test/e2e/*.test.ts"], embeddedEnv)));
+  // The reliability drills mostly wait (an RPC outage of 30 s, restarts, confirmations), so they run
+  // beside the indexer and browser suites; their spec output, with each drill's checks, is printed
+  // when they end.
+  const drillSpec = join(resultsDir, "reliability.spec.txt");
+  const drills = timed("reliability drills (test/reliability)", async () => {
+    const counts = await nodeSuite("reliability", ["test/reliability/*.test.ts"], embeddedEnv, drillSpec);
+    console.log(readFileSync(drillSpec, "utf8"));
+    return counts;
+  });
+  const browserSide = (async () => [
     await timed("indexer (Ponder, test/indexer)", () => nodeSuite("indexer", ["test/indexer/*.test.ts"], embeddedEnv)),
-  );
-  // The app in the machine's Chromium (/usr/bin/chromium, via playwright-core) against a local
-  // stack, plus the locale completeness check.
-  results.push(await timed("app (Chromium, test/app)", () => nodeSuite("app", ["test/app/*.test.ts"], embeddedEnv)));
+    // The app in the machine's Chromium (/usr/bin/chromium, via playwright-core) against a local
+    // stack, plus the locale completeness check.
+    await timed("app (Chromium, test/app)", () => nodeSuite("app", ["test/app/*.test.ts"], embeddedEnv)),
+  ])();
+  const [drillResult, browserResults] = await Promise.all([drills, browserSide]);
+  results.push(...browserResults, drillResult);
 }
 
 const passed = results.reduce((sum, r) => sum + r.passed, 0);

@@ -33,7 +33,7 @@ export interface StartServerOptions {
 }
 
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config);
   const rpcUrl = config.rpcUrl ?? readLocalChain()?.rpcUrl;
   if (!rpcUrl)
     throw new ConfigError(["RPC_URL: not set, and no local chain is running (start one with `npm run chain`)"]);

@@ -55,34 +55,60 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+export interface PonderStartOptions {
+  schema: string;
+  viewsSchema: string;
+  port: number;
+  host: string;
+  logLevel: NonNullable<IndexerOptions["logLevel"]>;
+}
+
+/** `ponder start`'s command line and the environment it needs on top of the caller's. */
+export function ponderStart(options: PonderStartOptions): { args: string[]; env: Record<string, string> } {
+  return {
+    args: [
+      ponderBin,
+      "start",
+      "--root",
+      `${root}indexer`,
+      "--config",
+      "../ponder.config.ts",
+      "--schema",
+      options.schema,
+      "--views-schema",
+      options.viewsSchema,
+      "--port",
+      String(options.port),
+      "--hostname",
+      options.host,
+      "--log-format",
+      "json",
+      "--log-level",
+      options.logLevel,
+    ],
+    env: {
+      PONDER_TELEMETRY_DISABLED: "true",
+      // Ponder prefers an inherited PORT (the server's: `PORT=9000 npm start`, the image's ENV) to --port.
+      PORT: String(options.port),
+    },
+  };
+}
+
 export async function startIndexer(options: IndexerOptions): Promise<RunningIndexer> {
   const port = options.port || (await freePort()); // 0: any free port
   const host = options.host ?? "127.0.0.1";
-  const args = [
-    ponderBin,
-    "start",
-    "--root",
-    `${root}indexer`,
-    "--config",
-    "../ponder.config.ts",
-    "--schema",
-    options.schema,
-    "--views-schema",
-    options.viewsSchema,
-    "--port",
-    String(port),
-    "--hostname",
+  const ponder = ponderStart({
+    schema: options.schema,
+    viewsSchema: options.viewsSchema,
+    port,
     host,
-    "--log-format",
-    "json",
-    "--log-level",
-    options.logLevel ?? (process.env.INDEXER_LOG_LEVEL as IndexerOptions["logLevel"]) ?? "warn",
-  ];
-  const child = spawn(process.execPath, args, {
+    logLevel: options.logLevel ?? (process.env.INDEXER_LOG_LEVEL as IndexerOptions["logLevel"]) ?? "warn",
+  });
+  const child = spawn(process.execPath, ponder.args, {
     cwd: root,
     env: {
       ...process.env,
-      PONDER_TELEMETRY_DISABLED: "true",
+      ...ponder.env,
       DATABASE_URL: options.databaseUrl,
       RPC_URL: options.rpcUrl,
       NETWORK: options.network,

@@ -18,14 +18,17 @@ export interface SimulatedPayment {
   amountMinor: number | bigint;
   currency: string;
   transactionStatus: SimulatedStatus;
-  /** When the order was placed (createdDate). */
-  createdAt: Date;
+  /** When the order was placed (createdDate); default 30 s before it was processed. */
+  createdAt?: Date;
   /** When the provider processed it (processingDate); default now. */
   processedAt?: Date;
+  /** Refunded only: a partial refund's amount (not signed; WayForPay sends it beside `amount`). */
+  refundMinor?: number | bigint;
 }
 
-/** Where the amount goes; no order reference or other field can contain a NUL character. */
+/** Where the amounts go; no order reference or other field can contain a NUL character. */
 const AMOUNT = "\u0000amount";
+const REFUND_AMOUNT = "\u0000refundAmount";
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -33,7 +36,9 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 export function simulatedCallback(credentials: WayForPayCredentials, payment: SimulatedPayment): string {
   const approved = payment.transactionStatus === "Approved";
   const declined = payment.transactionStatus === "Declined";
-  const amount = minorToDecimal(BigInt(payment.amountMinor), currencyExponent(payment.currency));
+  const exponent = currencyExponent(payment.currency);
+  const amount = minorToDecimal(BigInt(payment.amountMinor), exponent);
+  const processedAt = payment.processedAt ?? new Date();
   const authCode = approved ? String(randomInt(100_000, 1_000_000)) : "";
   const cardPan = "41****8217";
   const reasonCode = declined ? 1101 : 1100;
@@ -55,8 +60,8 @@ export function simulatedCallback(credentials: WayForPayCredentials, payment: Si
     authCode,
     email: "buyer@example.com",
     phone: "380501234567",
-    createdDate: seconds(payment.createdAt),
-    processingDate: seconds(payment.processedAt ?? new Date()),
+    createdDate: seconds(payment.createdAt ?? new Date(processedAt.getTime() - 30_000)),
+    processingDate: seconds(processedAt),
     cardPan,
     cardType: "Visa",
     issuerBankCountry: "980",
@@ -67,7 +72,11 @@ export function simulatedCallback(credentials: WayForPayCredentials, payment: Si
     reasonCode,
     fee: 0,
     paymentSystem: "card",
+    ...(payment.refundMinor === undefined ? {} : { refundAmount: REFUND_AMOUNT }),
   };
-  // The amount is a JSON number printed exactly as signed (no float ever holds it).
-  return JSON.stringify(fields).replace(JSON.stringify(AMOUNT), amount);
+  // The amounts are JSON numbers printed exactly as signed (no float ever holds them).
+  const text = JSON.stringify(fields).replace(JSON.stringify(AMOUNT), amount);
+  return payment.refundMinor === undefined
+    ? text
+    : text.replace(JSON.stringify(REFUND_AMOUNT), minorToDecimal(BigInt(payment.refundMinor), exponent));
 }

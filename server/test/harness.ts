@@ -85,6 +85,10 @@ export function testServerEnv(databaseUrl: string, rpcUrl: string, env: RawEnv =
     PUBLIC_URL: "http://localhost:5173",
     MINT_INTERVAL_SECONDS: "0", // tests run the minter explicitly
     REWARD_SWEEP_INTERVAL_SECONDS: "0", // and the reward sweep
+    // Tests send bursts from one address; server/security/rate-limit.test.ts tests the limits.
+    RATE_LIMIT_NONCE_PER_MINUTE: "100000",
+    RATE_LIMIT_AUTH_PER_MINUTE: "100000",
+    RATE_LIMIT_BEACON_PER_MINUTE: "100000",
     ...env,
   };
 }
@@ -160,7 +164,8 @@ export interface TestResponse<T = any> {
   setCookies: string[];
 }
 
-/** fetch with a cookie jar, JSON in and out. */
+/** fetch with a cookie jar, JSON in and out, sending its server's origin as a page of it would
+ *  (the CSRF check wants it on signed-in POSTs); `headers: { origin: ... }` overrides it. */
 export class TestClient {
   readonly baseUrl: string;
   readonly cookies = new Map<string, string>();
@@ -173,7 +178,7 @@ export class TestClient {
     path: string,
     init: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
   ): Promise<TestResponse<T>> {
-    const headers: Record<string, string> = { ...init.headers };
+    const headers: Record<string, string> = { origin: new URL(this.baseUrl).origin, ...init.headers };
     if (this.cookies.size > 0 && !headers.cookie) {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     }
