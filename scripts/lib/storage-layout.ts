@@ -1,6 +1,7 @@
 // Storage-layout safety of upgrades, checked with @openzeppelin/upgrades-core against Hardhat's
 // build-info files (compiled with `storageLayout` output).
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import upgradesCore, {
   type SolcInput,
@@ -8,9 +9,8 @@ import upgradesCore, {
   type StorageLayout,
   type ValidationRunData,
 } from "@openzeppelin/upgrades-core";
-import solc from "solc";
 import { type ContractName, contractSources, readArtifact } from "./artifacts.ts";
-import { artifactsDir } from "./paths.ts";
+import { artifactsDir, rootDir } from "./paths.ts";
 
 const {
   assertStorageUpgradeSafe,
@@ -41,6 +41,8 @@ function readBuildInfo(id: string): BuildInfo {
 /** Compiles the namespaced variant upgrades-core needs to see inside ERC-7201 structs. */
 async function compileNamespaced(build: BuildInfo): Promise<SolcOutput> {
   const input = await trySanitizeNatSpec(makeNamespacedInput(build.input, build.output), build.solcVersion);
+  // solcjs loads an 8 MB compiler; only a run that misses the cache below needs it.
+  const { default: solc } = await import("solc");
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput & {
     errors?: { severity: string; formattedMessage: string }[];
   };
@@ -54,18 +56,47 @@ export class StorageLayoutError extends Error {
   override name = "StorageLayoutError";
 }
 
-// Validated lazily, once per build-info and process: each costs a namespaced solcjs compile.
-// A build-info id is a hash of its input, so a cached run can never be stale.
+// Validated lazily, once per build-info: each costs a namespaced solcjs compile (~8 s of CPU, which
+// every test process that deploys paid). The result is kept in memory and on disk under cache/,
+// keyed by the build-info id, a hash of the compiler input, and by the upgrades-core version, so a
+// cached result can never be stale.
 const runs = new Map<string, Promise<ValidationRunData>>();
+const upgradesCoreVersion: string = createRequire(import.meta.url)("@openzeppelin/upgrades-core/package.json").version;
+const validationsDir = join(rootDir, "cache", "upgrades-validations");
+
+function readCachedRun(file: string): ValidationRunData | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as ValidationRunData;
+  } catch {
+    return undefined; // absent, or torn by a crash: validate again
+  }
+}
+
+function cacheRun(file: string, run: ValidationRunData) {
+  try {
+    mkdirSync(validationsDir, { recursive: true });
+    // Renamed into place, so a parallel reader never sees half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, JSON.stringify(run));
+    renameSync(partial, file);
+  } catch {
+    // A read-only checkout validates each time instead.
+  }
+}
 
 function runFor(buildInfoId: string): Promise<ValidationRunData> {
   let run = runs.get(buildInfoId);
   if (!run) {
     run = (async () => {
+      const file = join(validationsDir, `${buildInfoId}-${upgradesCoreVersion}.json`);
+      const cached = readCachedRun(file);
+      if (cached) return cached;
       const build = readBuildInfo(buildInfoId);
       const namespaced = await compileNamespaced(build);
       const decodeSrc = solcInputOutputDecoder(build.input, build.output);
-      return validate(build.output, decodeSrc, build.solcVersion, build.input, namespaced);
+      const validated = validate(build.output, decodeSrc, build.solcVersion, build.input, namespaced);
+      cacheRun(file, validated);
+      return validated;
     })();
     runs.set(buildInfoId, run);
   }
