@@ -1,8 +1,8 @@
 // Writes reward events into the outbox, inside the caller's transaction: an event exists exactly
 // when the change it reports committed. Deliveries to the subscribed endpoints are created in the
 // same statement pair, so a crash can never leave an event no dispatcher will send.
-import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
+import { named, runNamed } from "../db/named.ts";
 import type { hostEventTypes } from "../db/schema.ts";
 import type { RewardRow } from "../rewards/ledger/transition.ts";
 
@@ -57,8 +57,25 @@ export function hostEventTypeForState(state: RewardRow["state"]): HostEventType 
   }
 }
 
-/** One statement (the callers are transactions on the webhooks' and the minter's hot paths): the
- *  events, and a delivery for each active endpoint subscribed to its type. */
+/** One named statement (the callers are transactions on the webhooks' and the minter's hot paths,
+ *  so it is parsed and planned once per connection): the events, and a delivery for each active
+ *  endpoint subscribed to its type. */
+const insertEventsAndDeliveries = named(
+  "host-events-record",
+  `with inserted as (
+     insert into host_events (key, type, reward_id, payload)
+     select key, type, reward_id, payload
+     from jsonb_to_recordset($1::jsonb) as event(key text, type text, reward_id uuid, payload jsonb)
+     on conflict (key) do nothing
+     returning id, type)
+   insert into event_deliveries (event_id, endpoint_id)
+   select inserted.id, endpoint.id
+   from inserted
+   join event_endpoints endpoint
+     on endpoint.active and (cardinality(endpoint.event_types) = 0 or inserted.type = any(endpoint.event_types))
+   on conflict do nothing`,
+);
+
 export async function recordHostEvents(tx: Tx, events: readonly HostEventInput[]): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((event) => ({
@@ -67,17 +84,5 @@ export async function recordHostEvents(tx: Tx, events: readonly HostEventInput[]
     reward_id: event.reward.id,
     payload: { ...rewardEventData(event.reward), ...event.details },
   }));
-  await tx.execute(sql`
-    with inserted as (
-      insert into host_events (key, type, reward_id, payload)
-      select key, type, reward_id, payload
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as event(key text, type text, reward_id uuid, payload jsonb)
-      on conflict (key) do nothing
-      returning id, type)
-    insert into event_deliveries (event_id, endpoint_id)
-    select inserted.id, endpoint.id
-    from inserted
-    join event_endpoints endpoint
-      on endpoint.active and (cardinality(endpoint.event_types) = 0 or inserted.type = any(endpoint.event_types))
-    on conflict do nothing`);
+  await runNamed(tx, insertEventsAndDeliveries, [JSON.stringify(rows)]);
 }
