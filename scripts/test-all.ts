@@ -1,8 +1,10 @@
 // `npm test`: every suite, then one line `N passed, N failed` summing all of them.
 // Counts come from machine-readable output (forge --json, node:test TAP), never from scraping.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startEmbeddedPostgres } from "../server/db/embedded.ts";
 import { rootDir } from "./lib/paths.ts";
 
 interface SuiteResult {
@@ -130,8 +132,25 @@ if (build.code !== 0) {
   // With DATABASE_URL the second server pass runs beside the first: each is one test file at a
   // time and mostly waits on anvil and PostgreSQL, so together they use the machine's cores (CI
   // ~4 minutes shorter). Its spec output goes to a file, printed when it fails.
+  // The embedded pass shares one embedded cluster (a fresh database per test file, as before): an
+  // initdb per file cost ~3 s each. Run alone, a test file starts its own.
   const serverPasses = [
-    timed("server (embedded PostgreSQL)", () => nodeSuite("server", ["server/**/*.test.ts"], embeddedEnv)),
+    timed("server (embedded PostgreSQL)", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "refcodes-test-pg-"));
+      const embedded = await startEmbeddedPostgres(dir, { persistent: false }).catch((error: Error) => {
+        console.log(`  the shared embedded PostgreSQL did not start (${error.message}); each file starts its own`);
+        return undefined;
+      });
+      try {
+        return await nodeSuite("server", ["server/**/*.test.ts"], {
+          ...embeddedEnv,
+          ...(embedded ? { REFCODES_TEST_EMBEDDED_URL: embedded.url } : {}),
+        });
+      } finally {
+        await embedded?.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }),
   ];
   if (process.env.DATABASE_URL) {
     const specFile = join(resultsDir, "server-database-url.spec.txt");

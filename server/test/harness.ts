@@ -19,9 +19,12 @@ import type { RewardHook } from "../rewards/hook.ts";
 
 let embedded: Promise<EmbeddedDatabase> | undefined;
 
-/** The PostgreSQL server tests use: DATABASE_URL when set, otherwise an embedded one per process. */
+/** The PostgreSQL server tests use: DATABASE_URL when set; else the embedded one `npm test` started
+ *  for the whole pass (REFCODES_TEST_EMBEDDED_URL: one cluster instead of an initdb per test file);
+ *  else an embedded one of this process. */
 async function serverUrl(): Promise<{ url: string; kind: "embedded" | "DATABASE_URL" }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, kind: "DATABASE_URL" };
+  if (process.env.REFCODES_TEST_EMBEDDED_URL) return { url: process.env.REFCODES_TEST_EMBEDDED_URL, kind: "embedded" };
   embedded ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), "refcodes-pg-"));
     const db = await startEmbeddedPostgres(dir, { persistent: false });
