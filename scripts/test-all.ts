@@ -115,16 +115,20 @@ if (build.code !== 0) {
   results.push({ suite: "build", passed: 0, failed: 1, seconds: 0 });
 } else {
   results.push(await timed("lint", lintSuite));
-  results.push(await timed("forge (test/contracts)", forgeSuite));
-  results.push(await timed("hardhat (test/hardhat)", () => nodeSuite("hardhat", ["test/hardhat/*.test.ts"])));
   // Server tests run on an embedded PostgreSQL by default; with DATABASE_URL set they run a
   // second time against that server (CI does both).
   const embeddedEnv = { DATABASE_URL: "" };
-  results.push(
+  // Forge (a solcjs compile, then fuzzing on both cores) runs beside the hardhat and unit suites,
+  // which wait on anvil and child processes about half the time.
+  const forge = timed("forge (test/contracts)", forgeSuite);
+  const nodeSide = (async () => [
+    await timed("hardhat (test/hardhat)", () => nodeSuite("hardhat", ["test/hardhat/*.test.ts"])),
     await timed("unit (scripts, deployments, test/deploy)", () =>
       nodeSuite("unit", ["scripts/**/*.test.ts", "deployments/**/*.test.ts", "test/deploy/*.test.ts"], embeddedEnv),
     ),
-  );
+  ])();
+  const [forgeResult, nodeResults] = await Promise.all([forge, nodeSide]);
+  results.push(forgeResult, ...nodeResults);
   // With DATABASE_URL the second server pass runs beside the first: each is one test file at a
   // time and mostly waits on anvil and PostgreSQL, so together they use the machine's cores (CI
   // ~4 minutes shorter). Its spec output goes to a file, printed when it fails.

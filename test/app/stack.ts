@@ -4,14 +4,14 @@
 // PostgreSQL, or a new database on DATABASE_URL's server), the server on a free port of 127.0.0.1
 // whose PUBLIC_URL is that exact origin (SIWE checks it), and the Ponder indexer on its own schema.
 // stop() stops and removes all of it.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Address, createPublicClient, type Hex, http, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { writeDeployment } from "../../deployments/load.ts";
 import type { Deployment } from "../../deployments/schema.ts";
 import { buildApp } from "../../scripts/lib/app-build.ts";
+import { rootDir } from "../../scripts/lib/paths.ts";
 import { type Anvil, startAnvil } from "../../scripts/lib/anvil.ts";
 import { anvilKeys } from "../../scripts/lib/anvil-accounts.ts";
 import { deployReferralRewards } from "../../scripts/lib/deploy.ts";
@@ -65,6 +65,10 @@ export interface AppStack {
   stop(): Promise<void>;
 }
 
+const SHARED_BUILD_DEPLOYED_AT = "2026-01-01T00:00:00.000Z";
+const sharedAppDir = join(rootDir, "cache", "app-test-dist");
+const sharedDeploymentsDir = join(rootDir, "cache", "app-test-deployments");
+
 export async function startAppStack(options: AppStackOptions = {}): Promise<AppStack> {
   const log = options.log ?? (() => {});
   const cleanup: (() => Promise<unknown> | unknown)[] = [];
@@ -99,12 +103,14 @@ export async function startAppStack(options: AppStackOptions = {}): Promise<AppS
         mode: "MINT",
       }),
     );
-    const deploymentsDir = mkdtempSync(join(tmpdir(), "refcodes-app-deployments-"));
-    cleanup.push(() => rmSync(deploymentsDir, { recursive: true, force: true }));
-    writeDeployment(deployment, deploymentsDir);
+    const deploymentsDir = sharedDeploymentsDir;
+    mkdirSync(deploymentsDir, { recursive: true });
+    // A fresh anvil gives every stack the same addresses and blocks; with the deploy time fixed and
+    // one place for the file, the deployment is the same too, so the app test files share one build
+    // (buildApp skips a build whose sources and deployment it already built) instead of ~40 s each.
+    writeDeployment({ ...deployment, deployedAt: SHARED_BUILD_DEPLOYED_AT }, deploymentsDir);
 
-    const appDir = mkdtempSync(join(tmpdir(), "refcodes-app-dist-"));
-    cleanup.push(() => rmSync(appDir, { recursive: true, force: true }));
+    const appDir = sharedAppDir;
     const buildStarted = performance.now();
     await timed("app built", () => buildApp({ network: NETWORK, deploymentsDir, outDir: appDir }));
     const appBuildMs = Math.round(performance.now() - buildStarted);
