@@ -163,10 +163,8 @@ if (build.code !== 0) {
     );
   }
   results.push(...(await Promise.all(serverPasses)));
-  // The newcomer's path on the real `npm start` process (README walkthrough, without a browser).
-  results.push(await timed("e2e (npm start, test/e2e)", () => nodeSuite("e2e", ["test/e2e/*.test.ts"], embeddedEnv)));
   // The reliability drills mostly wait (an RPC outage of 30 s, restarts, confirmations), so they run
-  // beside the indexer and browser suites; their spec output, with each drill's checks, is printed
+  // beside the e2e, indexer and browser suites; their spec output, with each drill's checks, is printed
   // when they end.
   const drillSpec = join(resultsDir, "reliability.spec.txt");
   const drills = timed("reliability drills (test/reliability)", async () => {
@@ -175,6 +173,8 @@ if (build.code !== 0) {
     return counts;
   });
   const browserSide = (async () => [
+    // The newcomer's path on the real `npm start` process (README walkthrough, without a browser).
+    await timed("e2e (npm start, test/e2e)", () => nodeSuite("e2e", ["test/e2e/*.test.ts"], embeddedEnv)),
     await timed("indexer (Ponder, test/indexer)", () => nodeSuite("indexer", ["test/indexer/*.test.ts"], embeddedEnv)),
     // The app in the machine's Chromium (/usr/bin/chromium, via playwright-core) against a local
     // stack, plus the locale completeness check.

@@ -1,9 +1,10 @@
 // One local stack for the browser suite and bench:app, wired the way `npm start` wires it: anvil,
-// ReferralRewards deployed in MINT mode (recorded as network "local" in a temp deployments dir),
-// the app built with buildApp for that deployment into a temp dir, a fresh database (embedded
+// ReferralRewards deployed in MINT mode (recorded as network "local" in cache/app-test-deployments),
+// the app built with buildApp for that deployment into cache/app-test-dist (once: every stack's
+// deployment is the same), a fresh database (embedded
 // PostgreSQL, or a new database on DATABASE_URL's server), the server on a free port of 127.0.0.1
 // whose PUBLIC_URL is that exact origin (SIWE checks it), and the Ponder indexer on its own schema.
-// stop() stops and removes all of it.
+// stop() stops and removes all of it but the build.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Address, createPublicClient, type Hex, http, type PublicClient } from "viem";
