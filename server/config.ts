@@ -88,6 +88,8 @@ const envSchema = z.object({
   /** Seconds between scheduled minter runs; 0 turns the schedule off. */
   MINT_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   MINT_MAX_ATTEMPTS: positiveInt(100).default(5),
+  /** The first retry of a failed reward waits this long; each further one twice as long. */
+  MINT_RETRY_BASE_SECONDS: positiveInt(86_400).default(30),
   /** Bearer secret of GET /api/cron/refcodes-mint; the route is off without it. */
   CRON_SECRET: z.string().min(16, "use at least 16 characters").optional(),
   /** Seconds between sweeps retrying reward creation for paid orders; 0 turns the schedule off. */
@@ -186,6 +188,7 @@ export interface ServerConfig {
     receiptTimeoutMs: number;
     intervalSeconds: number;
     maxAttempts: number;
+    retryBaseSeconds: number;
   };
   cronSecret: string | undefined;
   hostEvents: {
@@ -289,6 +292,7 @@ export function loadConfig(rawEnv: RawEnv = process.env): ServerConfig {
       receiptTimeoutMs: env.MINT_RECEIPT_TIMEOUT_SECONDS * 1000,
       intervalSeconds: env.MINT_INTERVAL_SECONDS,
       maxAttempts: env.MINT_MAX_ATTEMPTS,
+      retryBaseSeconds: env.MINT_RETRY_BASE_SECONDS,
     },
     cronSecret: env.CRON_SECRET,
     hostEvents: {

@@ -1,7 +1,7 @@
 // Drill: the contract paused by its admin in the middle of a minter run (after its first batch,
 // before the others), payments keep coming in while it is paused, then it is unpaused. The
-// batches the pause refused fail and are retried after the minter's backoff (30 s): in the end
-// every reward is paid once. A pause is not an outage: no 5xx is excused for it.
+// batches the pause refused fail and are retried after the minter's backoff
+// (MINT_RETRY_BASE_SECONDS, 3 s here): in the end every reward is paid once. A pause is not an outage: no 5xx is excused for it.
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import pg from "pg";
@@ -18,7 +18,8 @@ it("contract paused mid-batch and unpaused", { timeout: 180_000 }, async () => {
   const w = world.get();
   await runDrill("contract paused mid-batch and unpaused", w, async () => {
     // The schedule is off: an external scheduler (this drill) calls the cron route.
-    const server = await w.replica("server", { MINT_INTERVAL_SECONDS: "0" });
+    // Failed rewards are retried after 3 s instead of the default 30 s (MINT_RETRY_BASE_SECONDS).
+    const server = await w.replica("server", { MINT_INTERVAL_SECONDS: "0", MINT_RETRY_BASE_SECONDS: "3" });
     await server.start();
     const load = createLoad(w.record, () => server.url);
     await load.setUp();
@@ -61,11 +62,18 @@ it("contract paused mid-batch and unpaused", { timeout: 180_000 }, async () => {
       pass(`${WHILE_PAUSED} more orders paid while paused; unpaused`);
 
       // The scheduler goes on calling; failed rewards come back after their backoff.
-      const until = Date.now() + 90_000;
+      const unpaused = Date.now();
+      const until = unpaused + 90_000;
       while ((await count("minted")) < BACKLOG + WHILE_PAUSED && Date.now() < until) {
         assert.equal((await load.cronMint()).status, 200);
         await sleep(1_000);
       }
+      const seconds = (Date.now() - unpaused) / 1000;
+      // Under the default 30 s backoff they could not all be back this soon.
+      assert.ok(seconds < 25, `every reward minted ${seconds.toFixed(1)} s after the unpause (retry base 3 s)`);
+      pass(
+        `every reward minted ${seconds.toFixed(1)} s after the unpause: failed ones retried after MINT_RETRY_BASE_SECONDS`,
+      );
     } finally {
       await ledger.end();
     }

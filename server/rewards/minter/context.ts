@@ -34,8 +34,10 @@ export interface MinterContext {
   receiptTimeoutMs: number;
   /** Replacements (same nonce, higher fee) of one stuck transaction before the run gives up on it; default 3. */
   maxReplacements?: number;
-  /** Failed rewards are retried after 30 s × 2^attempts, up to this many attempts. */
+  /** Failed rewards are retried after retryBaseSeconds × 2^(attempts − 1), up to this many attempts. */
   maxAttempts: number;
+  /** Default 30. */
+  retryBaseSeconds?: number;
   faults?: MinterFaults;
   /** Sizes rewards waiting for a price before the run claims any; returns how many it sized. */
   sizePending?: () => Promise<number>;

@@ -136,7 +136,8 @@ async function sizePending(ctx: MinterContext): Promise<number> {
   }
 }
 
-/** Failed rewards go back to approved after a backoff of 30 s × 2^(attempts − 1), until maxAttempts. */
+/** Failed rewards go back to approved after a backoff of retryBaseSeconds (30) × 2^(attempts − 1),
+ *  until maxAttempts. */
 async function retryFailed(ctx: MinterContext): Promise<void> {
   const due = await ctx.db
     .select({ id: rewards.id })
@@ -145,7 +146,7 @@ async function retryFailed(ctx: MinterContext): Promise<void> {
       and(
         eq(rewards.state, "failed"),
         lt(rewards.attempts, ctx.maxAttempts),
-        sql`${rewards.updatedAt} + interval '30 seconds' * power(2, greatest(${rewards.attempts} - 1, 0)) <= now()`,
+        sql`${rewards.updatedAt} + make_interval(secs => ${ctx.retryBaseSeconds ?? 30}) * power(2, greatest(${rewards.attempts} - 1, 0)) <= now()`,
       ),
     );
   await transitionRewards(ctx.db, {

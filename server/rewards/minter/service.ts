@@ -40,6 +40,7 @@ export function createMinterService(deps: AppDeps): MinterService {
       batchSize: config.minter.batchSize,
       receiptTimeoutMs: config.minter.receiptTimeoutMs,
       maxAttempts: config.minter.maxAttempts,
+      retryBaseSeconds: config.minter.retryBaseSeconds,
       sizePending: () => sizePendingRewards(deps.db, deps.sizer),
     });
   }
