@@ -54,7 +54,9 @@ export function retryDelayMs(settings: DispatchSettings, attempts: number, rando
 
 const leaseInterval = (ctx: DispatchContext) => sql`make_interval(secs => ${(ctx.settings.timeoutMs + 30_000) / 1000})`;
 
-const toClaimed = (rows: { id: string; attempts: number; event_id: string; endpoint_id: string }[]): Claimed[] =>
+type ClaimedRow = { id: string; attempts: number; event_id: string; endpoint_id: string };
+
+const toClaimed = (rows: ClaimedRow[]): Claimed[] =>
   rows.map((row) => ({
     id: Number(row.id),
     attempts: row.attempts,
@@ -64,7 +66,7 @@ const toClaimed = (rows: { id: string; attempts: number; event_id: string; endpo
 
 /** Claims due deliveries of active endpoints; the lease covers one request plus its record. */
 async function claimDue(ctx: DispatchContext): Promise<Claimed[]> {
-  const { rows } = await ctx.db.execute<{ id: string; attempts: number; event_id: string; endpoint_id: string }>(sql`
+  const { rows } = await ctx.db.execute<ClaimedRow>(sql`
     update event_deliveries set attempts = attempts + 1, lease_until = now() + ${leaseInterval(ctx)}
     where id in (
       select d.id from event_deliveries d join event_endpoints e on e.id = d.endpoint_id and e.active
@@ -78,7 +80,7 @@ async function claimDue(ctx: DispatchContext): Promise<Claimed[]> {
 /** Starts a delivery over and leases it in one statement: were the reset and the claim two, a polling
  *  dispatcher could take the freshly due delivery in between and the admin would be told it is busy. */
 async function claimForResend(ctx: DispatchContext, id: number): Promise<Claimed[]> {
-  const { rows } = await ctx.db.execute<{ id: string; attempts: number; event_id: string; endpoint_id: string }>(sql`
+  const { rows } = await ctx.db.execute<ClaimedRow>(sql`
     update event_deliveries d set state = 'pending', attempts = 1, next_attempt_at = now(),
       lease_until = now() + ${leaseInterval(ctx)}
     from event_endpoints e

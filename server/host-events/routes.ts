@@ -323,15 +323,17 @@ export function hostEventRoutes(deps: AppDeps, dispatcher: HostEventDispatcher) 
     }),
     async (c) => {
       const { id } = c.req.valid("param");
-      await deliveryDetail(id); // 404 before anything changes
+      // The re-send changes nothing unless the delivery exists and can be sent; the detail read
+      // after it answers 404 for one that does not exist.
       const attempt = await dispatcher.resend(id, `admin:${sessionOf(c).wallet}`);
+      const detail = await deliveryDetail(id);
       if (!attempt)
         throw new ApiError(
           409,
           "delivery_busy",
           `delivery ${id} is being sent right now or its endpoint is switched off`,
         );
-      return c.json(await deliveryDetail(id), 200);
+      return c.json(detail, 200);
     },
   );
 
