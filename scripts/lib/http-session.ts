@@ -19,6 +19,53 @@ export interface SignedInSession {
   signupAttribution: string;
 }
 
+export interface JarResponse<T = any> extends HttpResponse<T> {
+  /** Set-Cookie lines of this response. */
+  setCookies: string[];
+}
+
+/**
+ * One request as a browser tab would send it with the cookies in `cookies` (unless `headers`
+ * carries a cookie header of its own): JSON in and out, redirects not followed, and the response's
+ * Set-Cookie lines applied to `cookies` (an empty value or max-age=0 deletes). A body that is not
+ * JSON (a page) is returned as text. The server tests' TestClient sends through it too.
+ */
+export async function fetchWithCookieJar<T = any>(
+  baseUrl: string,
+  cookies: Map<string, string>,
+  method: string,
+  path: string,
+  init: { json?: unknown; body?: string; headers: Record<string, string> },
+): Promise<JarResponse<T>> {
+  const headers = { ...init.headers };
+  if (cookies.size > 0 && !headers.cookie) {
+    headers.cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = JSON.stringify(init.json);
+  }
+  const response = await fetch(new URL(path, baseUrl), { method, headers, body, redirect: "manual" });
+  const setCookies = response.headers.getSetCookie();
+  for (const line of setCookies) {
+    const [pair = "", ...attributes] = line.split(";");
+    const at = pair.indexOf("=");
+    const name = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (value === "" || attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute))) cookies.delete(name);
+    else cookies.set(name, value);
+  }
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // a page, not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, setCookies };
+}
+
 export class HttpError extends Error {
   override name = "HttpError";
 }
@@ -55,34 +102,11 @@ export class HttpSession {
     method: string,
     path: string,
     init: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
-  ): Promise<HttpResponse<T>> {
+  ): Promise<JarResponse<T>> {
     const headers: Record<string, string> = { "user-agent": this.userAgent, ...init.headers };
     // A browser names the page's origin on every unsafe request; the server's CSRF check needs it.
     if (!["GET", "HEAD"].includes(method)) headers.origin ??= new URL(this.baseUrl).origin;
-    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers["content-type"] ??= "application/json";
-      body = JSON.stringify(init.json);
-    }
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body, redirect: "manual" });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair = "", ...attributes] = line.split(";");
-      const at = pair.indexOf("=");
-      const name = pair.slice(0, at).trim();
-      const value = pair.slice(at + 1).trim();
-      if (value === "" || attributes.some((attribute) => /^\s*max-age=0\s*$/i.test(attribute)))
-        this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // a page, not JSON: keep the text
-    }
-    return { status: response.status, headers: response.headers, body: parsed as T };
+    return fetchWithCookieJar<T>(this.baseUrl, this.cookies, method, path, { ...init, headers });
   }
 
   get<T = any>(path: string, headers?: Record<string, string>) {

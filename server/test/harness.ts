@@ -10,6 +10,7 @@ import { type Address, type Hex } from "viem";
 import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { type Anvil, startAnvil } from "../../scripts/lib/anvil.ts";
+import { fetchWithCookieJar, type JarResponse } from "../../scripts/lib/http-session.ts";
 import { anvilKeys } from "../../scripts/lib/anvil-accounts.ts";
 import { deployReferralRewards } from "../../scripts/lib/deploy.ts";
 import { type RawEnv, loadConfig } from "../config.ts";
@@ -159,13 +160,7 @@ async function startOnChain(
   };
 }
 
-export interface TestResponse<T = any> {
-  status: number;
-  headers: Headers;
-  body: T;
-  /** Set-Cookie lines of this response. */
-  setCookies: string[];
-}
+export type TestResponse<T = any> = JarResponse<T>;
 
 /** fetch with a cookie jar, JSON in and out, sending its server's origin as a page of it would
  *  (the CSRF check wants it on signed-in POSTs); `headers: { origin: ... }` overrides it. */
@@ -182,31 +177,7 @@ export class TestClient {
     init: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
   ): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { origin: new URL(this.baseUrl).origin, ...init.headers };
-    if (this.cookies.size > 0 && !headers.cookie) {
-      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-    }
-    let body = init.body;
-    if (init.json !== undefined) {
-      headers["content-type"] ??= "application/json";
-      body = JSON.stringify(init.json);
-    }
-    const response = await fetch(new URL(path, this.baseUrl), { method, headers, body, redirect: "manual" });
-    const setCookies = response.headers.getSetCookie();
-    for (const line of setCookies) {
-      const [pair, ...attributes] = line.split(";");
-      const [name, ...value] = pair!.split("=");
-      const expired = attributes.some((a) => /^\s*max-age=0$/i.test(a)) || value.join("=") === "";
-      if (expired) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join("="));
-    }
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.status, headers: response.headers, body: parsed as T, setCookies };
+    return fetchWithCookieJar<T>(this.baseUrl, this.cookies, method, path, { ...init, headers });
   }
 
   get<T = any>(path: string, headers?: Record<string, string>) {
